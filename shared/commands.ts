@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { LoadoutEvent } from './events.js';
+import type { GpuHistoryPoint, GpuSnapshot } from './gpu.js';
+import type { ModelView } from './model-view.js';
+import { watchdogPatchSchema, type WatchdogSettingsView } from './settings.js';
+
+/**
+ * The command map: the single source for the IPC channel and the HTTP control API. Each command takes
+ * one payload object, validated by its schema in main before anything acts on it.
+ */
+const name = z.string().min(1).max(200);
+
+export const commandSchemas = {
+  'snapshot.get': z.strictObject({}),
+  'models.list': z.strictObject({}),
+  'models.get': z.strictObject({ name }),
+  'models.load': z.strictObject({ name }),
+  'models.unload': z.strictObject({ name, force: z.boolean().optional() }),
+  'models.setPinned': z.strictObject({ name, pinned: z.boolean() }),
+  'events.list': z.strictObject({
+    after: z.coerce.number().int().min(0).optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).optional(),
+  }),
+  'logs.tail': z.strictObject({ name, tail: z.coerce.number().int().min(1).max(10_000).optional() }),
+  'gpu.get': z.strictObject({}),
+  'settings.get': z.strictObject({}),
+  'settings.update': watchdogPatchSchema,
+} as const;
+
+export type CommandName = keyof typeof commandSchemas;
+export type CommandPayload<C extends CommandName> = z.input<(typeof commandSchemas)[C]>;
+export type ParsedPayload<C extends CommandName> = z.output<(typeof commandSchemas)[C]>;
+
+export interface LogLine {
+  at: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** What the dashboard needs on connect; events follow from `last_seq`. */
+export interface Snapshot {
+  models: ModelView[];
+  settings: WatchdogSettingsView;
+  gpu: GpuSnapshot;
+  gpu_history: GpuHistoryPoint[];
+  events: LoadoutEvent[];
+  last_seq: number;
+  config_file: string;
+  config_error: string | null;
+  version: string;
+}
+
+export interface CommandResults {
+  'snapshot.get': Snapshot;
+  'models.list': { models: ModelView[] };
+  'models.get': ModelView;
+  'models.load': ModelView;
+  'models.unload': ModelView;
+  'models.setPinned': ModelView;
+  'events.list': { events: LoadoutEvent[] };
+  'logs.tail': { lines: LogLine[] };
+  'gpu.get': GpuSnapshot;
+  'settings.get': WatchdogSettingsView;
+  'settings.update': WatchdogSettingsView;
+}
+
+export type CommandResult<C extends CommandName> = CommandResults[C];
+
+/** One implementation serves every face (HTTP, IPC); see electron/api/commands.ts. */
+export type CommandHandlers = {
+  [C in CommandName]: (payload: ParsedPayload<C>, ctx: CommandContext) => Promise<CommandResults[C]>;
+};
+
+export interface CommandContext {
+  /** Which face asked: recorded as the start trigger of loads. */
+  origin: 'api' | 'ui' | 'tray' | 'cli';
+}
+
+export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];

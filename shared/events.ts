@@ -1,0 +1,50 @@
+/** CONTRACT §5: the numbered, persisted event log. Events are past tense. */
+
+export type StartTrigger = 'api' | 'request' | 'tray' | 'preload' | 'ui' | 'cli';
+export type EvictionReason = 'lru' | 'group' | 'idle' | 'busy_timeout' | 'memory';
+export type StopReason = 'manual' | 'evicted' | 'shutdown' | 'exited';
+export type RefusalReason = 'pinned_conflict' | 'busy' | 'no_memory';
+
+export interface EventDataMap {
+  model_starting: { trigger: StartTrigger; instance: number };
+  model_ready: { pid: number; port: number; load_ms: number; instance: number };
+  model_evicted: {
+    for?: string | null;
+    group?: string | null;
+    vram_bytes?: number | null;
+    vram_before?: number | null;
+    vram_after?: number | null;
+    instance: number;
+  };
+  model_stopped: { exit_code: number | null; signal: string | null; instance: number; log_tail?: string[] };
+  model_failed: { exit_code: number | null; signal?: string | null; log_tail: string[]; instance: number | null; code: string };
+  load_refused: { blocking: string[]; for?: string };
+  model_pinned: Record<string, never>;
+  model_unpinned: Record<string, never>;
+  config_reloaded: { file: string; models: number };
+  config_invalid: { file: string; line: number | null; column: number | null; key: string | null };
+  settings_changed: { changed: string[]; [key: string]: unknown };
+  orphans_reaped: { pids: number[] };
+}
+
+export type EventType = keyof EventDataMap;
+export const EVENT_TYPES = [
+  'model_starting', 'model_ready', 'model_evicted', 'model_stopped', 'model_failed', 'load_refused',
+  'model_pinned', 'model_unpinned', 'config_reloaded', 'config_invalid', 'settings_changed', 'orphans_reaped',
+] as const satisfies readonly EventType[];
+
+export interface LoadoutEventOf<T extends EventType> {
+  seq: number;
+  at: string;
+  type: T;
+  model: string | null;
+  reason: string | null;
+  message: string;
+  data: EventDataMap[T];
+}
+
+/** The discriminated union: `switch (e.type)` narrows `data`. */
+export type LoadoutEvent = { [T in EventType]: LoadoutEventOf<T> }[EventType];
+
+/** What the engine asks the log to record; seq and at are assigned by the log. */
+export type NewEvent = { [T in EventType]: Omit<LoadoutEventOf<T>, 'seq' | 'at'> }[EventType];

@@ -1,0 +1,2 @@
+// Placeholder: the Electron shell tests replace this with a recording fake.
+export {};
