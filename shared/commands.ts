@@ -22,6 +22,9 @@ export const commandSchemas = {
     limit: z.coerce.number().int().min(1).max(10_000).optional(),
   }),
   'logs.tail': z.strictObject({ name, tail: z.coerce.number().int().min(1).max(10_000).optional() }),
+  /** IPC only: which model's log lines this window receives as `log` pushes (null = none). Over HTTP the
+   *  dashboard opens `GET /api/models/{name}/logs/stream` instead. */
+  'logs.follow': z.strictObject({ name: name.nullable() }),
   'gpu.get': z.strictObject({}),
   'settings.get': z.strictObject({}),
   'settings.update': watchdogPatchSchema,
@@ -59,6 +62,7 @@ export interface CommandResults {
   'models.setPinned': ModelView;
   'events.list': { events: LoadoutEvent[] };
   'logs.tail': { lines: LogLine[] };
+  'logs.follow': { following: string | null };
   'gpu.get': GpuSnapshot;
   'settings.get': WatchdogSettingsView;
   'settings.update': WatchdogSettingsView;
@@ -74,6 +78,8 @@ export type CommandHandlers = {
 export interface CommandContext {
   /** Which face asked: recorded as the start trigger of loads. */
   origin: 'api' | 'ui' | 'tray' | 'cli';
+  /** Present for IPC senders: lets `logs.follow` choose which model's lines reach this window. */
+  followLogs?: (name: string | null) => void;
 }
 
 export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];

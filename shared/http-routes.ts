@@ -10,7 +10,9 @@ export interface HttpRoute {
   path: string;
 }
 
-export const HTTP_ROUTES: Record<CommandName, HttpRoute> = {
+export type HttpCommandName = Exclude<CommandName, 'logs.follow'>;
+
+export const HTTP_ROUTES: Record<HttpCommandName, HttpRoute> = {
   'snapshot.get': { method: 'GET', path: '/api/snapshot' },
   'models.list': { method: 'GET', path: '/api/models' },
   'models.get': { method: 'GET', path: '/api/models/:name' },
