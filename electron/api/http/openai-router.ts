@@ -1,0 +1,132 @@
+import { Agent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { LoadoutError } from '../../../shared/errors.js';
+import type { Engine, Lease } from '../../engine/engine.js';
+import { readBody, sendError, sendJson } from './respond.js';
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'authorization', 'x-api-key']);
+
+function forwardHeaders(h: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+  return out;
+}
+
+/** The `model` of an OpenAI request: JSON body field, multipart form field, or `?model=`. */
+export function requestedModel(body: Buffer, contentType: string | undefined, url: URL): string | null {
+  if (contentType?.includes('multipart/form-data')) {
+    const m = /name="model"\r\n(?:[^\r\n]*\r\n)*\r\n([^\r\n]*)\r\n/.exec(body.toString('latin1'));
+    if (m) return Buffer.from(m[1]!, 'latin1').toString('utf8');
+  } else if (body.length > 0) {
+    try {
+      const json = JSON.parse(body.toString('utf8')) as { model?: unknown };
+      if (typeof json?.model === 'string') return json.model;
+    } catch {
+      throw new LoadoutError('bad_request', 'the request body is not valid JSON');
+    }
+  }
+  return url.searchParams.get('model');
+}
+
+/**
+ * The OpenAI-compatible router: `/v1/models` lists what is configured; every other `/v1/*` request goes
+ * to its model's backend, loading it first through the same admission as an API load. The request is
+ * in flight until the last byte reaches the client; a client that goes away aborts the upstream request.
+ */
+export class OpenAiRouter {
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1000 });
+
+  constructor(private readonly engine: Engine) {}
+
+  dispose(): void {
+    this.agent.destroy();
+  }
+
+  listModels(res: ServerResponse): void {
+    const created = Math.floor(Date.now() / 1000);
+    const data = [];
+    for (const m of this.engine.currentConfig.models) {
+      if (m.unlisted) continue;
+      for (const id of [m.name, ...m.aliases]) data.push({ id, object: 'model', created, owned_by: 'loadout', root: m.name });
+    }
+    sendJson(res, 200, { object: 'list', data });
+  }
+
+  async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const body = await readBody(req);
+    const name = requestedModel(body, req.headers['content-type'], url);
+    if (!name) throw new LoadoutError('bad_request', 'model: the request names no model', { field: 'model' });
+    const slot = this.engine.resolve(name);
+    if (!slot) throw new LoadoutError('model_not_found', `The model \`${name}\` does not exist`);
+    let clientGone = false;
+    res.on('close', () => (clientGone = true));
+    const lease = await this.engine.acquire(slot, 'request');
+    if (clientGone) return lease.release();
+    this.forward(req, res, url, body, lease);
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer, lease: Lease): void {
+    let released = false;
+    const release = () => {
+      if (!released) {
+        released = true;
+        lease.release();
+      }
+    };
+    const inst = lease.instance;
+    const upstream = httpRequest({
+      host: '127.0.0.1',
+      port: inst.port,
+      method: req.method,
+      path: url.pathname + url.search,
+      headers: { ...forwardHeaders(req.headers), 'content-length': String(body.length) },
+      agent: this.agent,
+    });
+    upstream.setNoDelay(true);
+    upstream.on('response', (up) => {
+      res.writeHead(up.statusCode ?? 502, forwardHeaders(up.headers));
+      res.flushHeaders();
+      up.pipe(res);
+      up.on('error', () => res.destroy());
+    });
+    upstream.on('error', (err) => void this.upstreamFailed(res, lease, err).finally(release));
+    res.on('close', () => {
+      // Finished or aborted by the client: either way the request is no longer in flight.
+      if (!res.writableFinished) upstream.destroy();
+      release();
+    });
+    req.socket.setNoDelay(true);
+    upstream.end(body);
+  }
+
+  /** A backend that died mid-request: answer with its exit code and last lines once the exit is known. */
+  private async upstreamFailed(res: ServerResponse, lease: Lease, err: Error): Promise<void> {
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    const inst = lease.instance;
+    const exit = inst.exit ?? (await waitForExit(lease, 1000));
+    const slot = this.engine.resolve(lease.model);
+    const tail = slot?.lastError?.log_tail ?? [];
+    const why = exit
+      ? `${lease.model} backend ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`} during the request`
+      : `${lease.model} backend failed during the request: ${err.message}`;
+    sendError(res, new LoadoutError('backend_error', tail.length ? `${why}\n${tail.slice(-5).join('\n')}` : why, { exit_code: exit?.exitCode ?? null, log_tail: tail }));
+  }
+}
+
+function waitForExit(lease: Lease, ms: number): Promise<{ exitCode: number | null; signal: string | null } | null> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (info: { exitCode: number | null; signal: string | null } | null) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      off?.();
+      // Let the unloader record the failure (log tail) first: it listens on the same exit.
+      setImmediate(() => resolve(info));
+    };
+    const timer = setTimeout(() => finish(null), ms);
+    const off: (() => void) | null = lease.instance.backend.onExit(finish);
+  });
+}

@@ -1,0 +1,142 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CommandHandlers, LogLine } from '../../../shared/commands.js';
+import { LoadoutError } from '../../../shared/errors.js';
+import type { LoadoutEvent } from '../../../shared/events.js';
+import { STREAM_PATHS } from '../../../shared/http-routes.js';
+import type { Push } from '../../../shared/push.js';
+import type { Engine } from '../../engine/engine.js';
+import type { Logger } from '../../engine/platform/logger.js';
+import { handleControl } from './control-api.js';
+import { OpenAiRouter } from './openai-router.js';
+import { sendError, sendJson } from './respond.js';
+import { checkApiKey, checkHostAndOrigin, type SecurityPolicy } from './security.js';
+import { SseStream, resumeFrom } from './sse.js';
+import { serveStatic } from './static-files.js';
+
+export interface HttpServerDeps {
+  engine: Engine;
+  handlers: CommandHandlers;
+  onLog(model: string, listener: (line: LogLine) => void): () => void;
+  rendererDir: string | null;
+  apiKey: string | null;
+  logger: Logger;
+}
+
+const LOG_STREAM = new RegExp(`^${STREAM_PATHS.logs.replace(':name', '([^/]+)')}$`);
+
+/** The HTTP face of the engine: control API, SSE streams, OpenAI router, dashboard. */
+export class HttpServer {
+  private readonly server: Server;
+  private readonly router: OpenAiRouter;
+  private policy: SecurityPolicy | null = null;
+  private readonly streams = new Set<SseStream>();
+
+  constructor(private readonly d: HttpServerDeps) {
+    this.router = new OpenAiRouter(d.engine);
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 65_000;
+  }
+
+  async listen(host: string, port: number): Promise<{ host: string; port: number }> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = this.server.address() as AddressInfo;
+    this.policy = { port: addr.port, listenHost: host, apiKey: this.d.apiKey };
+    return { host, port: addr.port };
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.streams) s.close();
+    this.router.dispose();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const policy = this.policy!;
+    const url = new URL(req.url ?? '/', 'http://loadout.invalid');
+    try {
+      const denied = checkHostAndOrigin(req, policy);
+      if (denied) throw denied;
+      const path = url.pathname;
+      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      const isApi = path.startsWith('/api/') || path === '/api';
+      const isV1 = path.startsWith('/v1/') || path === '/v1';
+      if (isApi || isV1) {
+        const unauthorized = checkApiKey(req, url, policy);
+        if (unauthorized) throw unauthorized;
+      }
+      if (isV1) {
+        if (path === '/v1/models' && req.method === 'GET') return this.router.listModels(res);
+        if (req.method !== 'POST') throw new LoadoutError('not_found', `no route for ${req.method} ${path}`);
+        return await this.router.route(req, res, url);
+      }
+      if (isApi) {
+        if (req.method === 'GET' && this.stream(req, res, url)) return;
+        if (await handleControl(req, res, url, this.d.handlers)) return;
+        throw new LoadoutError('not_found', `no route for ${req.method} ${path}`);
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new LoadoutError('not_found', `no route for ${req.method} ${path}`);
+      serveStatic(res, this.d.rendererDir, path);
+    } catch (err) {
+      if (!(err instanceof LoadoutError)) this.d.logger.error('request failed', { path: url.pathname, err: err instanceof Error ? err.stack : String(err) });
+      sendError(res, err);
+    }
+  }
+
+  /** SSE endpoints; returns false when the path is not a stream. */
+  private stream(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+    const { engine } = this.d;
+    const events = engine.context.events;
+    if (url.pathname === STREAM_PATHS.events) {
+      const sse = this.open(req, res);
+      const from = resumeFrom(req, url, events.lastSeq);
+      const send = (e: LoadoutEvent) => sse.send(e.type, e, e.seq);
+      this.backlog(from, send);
+      sse.onClose(events.subscribe(send));
+      return true;
+    }
+    if (url.pathname === STREAM_PATHS.dashboard) {
+      const sse = this.open(req, res);
+      const from = resumeFrom(req, url, events.lastSeq);
+      const send = (p: Push) => (p.type === 'event' ? sse.send('event', p, p.event.seq) : sse.send(p.type, p));
+      this.backlog(from, (event) => send({ type: 'event', event }));
+      sse.onClose(engine.onPush(send));
+      return true;
+    }
+    const m = LOG_STREAM.exec(url.pathname);
+    if (m) {
+      const name = decodeURIComponent(m[1]!);
+      engine.getModel(name); // 404 before the stream opens
+      const sse = this.open(req, res);
+      sse.onClose(this.d.onLog(name, (line) => sse.send('log', line)));
+      return true;
+    }
+    return false;
+  }
+
+  private backlog(after: number, send: (e: LoadoutEvent) => void): void {
+    const events = this.d.engine.context.events;
+    for (let cursor = after; ; ) {
+      const page = events.list(cursor, 1000);
+      if (page.length === 0) break;
+      for (const e of page) send(e);
+      cursor = page[page.length - 1]!.seq;
+    }
+  }
+
+  private open(req: IncomingMessage, res: ServerResponse): SseStream {
+    const sse = new SseStream(req, res);
+    this.streams.add(sse);
+    sse.onClose(() => this.streams.delete(sse));
+    return sse;
+  }
+}

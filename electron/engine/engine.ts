@@ -1,0 +1,303 @@
+import { LoadoutError } from '../../shared/errors.js';
+import type { StartTrigger } from '../../shared/events.js';
+import type { ModelView } from '../../shared/model-view.js';
+import type { Push } from '../../shared/push.js';
+import type { WatchdogPatch, WatchdogSettingsView } from '../../shared/settings.js';
+import type { LoadoutConfig, ModelConfig, WatchdogSettings } from './config/types.js';
+import type { EngineContext } from './context.js';
+import type { EventLog } from './events/event-log.js';
+import type { Instance } from './loader/instance.js';
+import type { Launcher } from './loader/launcher.js';
+import { Loader } from './loader/loader.js';
+import { ModelSlot } from './model-slot.js';
+import type { Clock } from './platform/clock.js';
+import type { Logger } from './platform/logger.js';
+import { Signal } from './signal.js';
+import { Unloader } from './unloader.js';
+import { applyWatchdogPatch, changedSettings, modelView, settingsView } from './views.js';
+import { Watchdog } from './watchdog/watchdog.js';
+
+/** Where pinning and settings changes are written back (the config file, keeping comments). */
+export interface ConfigPersistence {
+  writePinned(model: ModelConfig, pinned: boolean): Promise<void>;
+  writeWatchdog(patch: WatchdogPatch): Promise<void>;
+}
+
+export interface EngineDeps {
+  config: LoadoutConfig;
+  launcher: Launcher;
+  clock: Clock;
+  logger: Logger;
+  events: EventLog;
+  persistence: ConfigPersistence;
+  logTail(model: string, instance: number, n: number): string[];
+}
+
+/** A request counted in flight on one instance until `release()`. */
+export interface Lease {
+  model: string;
+  instance: Instance;
+  release(): void;
+}
+
+/**
+ * The engine: one object behind the desktop app, `loadout serve` and the CLI. It owns the model slots;
+ * the loader starts, the watchdog and admission decide, the unloader stops.
+ */
+export class Engine {
+  private config: LoadoutConfig;
+  private watchdogSettings: WatchdogSettings;
+  private readonly slots = new Map<string, ModelSlot>();
+  private readonly ctx: EngineContext;
+  private readonly loader: Loader;
+  private readonly unloader: Unloader;
+  readonly watchdog: Watchdog;
+  private readonly listeners = new Set<(p: Push) => void>();
+  private readonly dirty = new Set<ModelSlot>();
+  private flushScheduled = false;
+  private shuttingDown: Promise<void> | null = null;
+  private readonly vram = new Map<string, number>();
+  private readonly estimates = new Map<string, number>();
+
+  constructor(private readonly deps: EngineDeps) {
+    this.config = deps.config;
+    this.watchdogSettings = deps.config.watchdog;
+    for (const m of deps.config.models) this.slots.set(m.name, new ModelSlot(m));
+    this.ctx = {
+      clock: deps.clock,
+      logger: deps.logger,
+      events: deps.events,
+      changed: new Signal(),
+      slots: this.slots,
+      settings: () => this.watchdogSettings,
+      notify: (slot) => this.markDirty(slot),
+      logTail: deps.logTail,
+      vramOf: (name) => this.vram.get(name) ?? null,
+    };
+    this.unloader = new Unloader(this.ctx);
+    this.loader = new Loader(this.ctx, deps.launcher, this.unloader, () => this.shuttingDown !== null);
+    this.watchdog = new Watchdog(this.ctx, this.unloader);
+    deps.events.subscribe((event) => this.emit({ type: 'event', event }));
+  }
+
+  start(): void {
+    this.watchdog.start();
+  }
+
+  get context(): EngineContext {
+    return this.ctx;
+  }
+
+  get configFile(): string {
+    return this.config.file;
+  }
+
+  get currentConfig(): LoadoutConfig {
+    return this.config;
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  listModels(): ModelView[] {
+    return [...this.slots.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => this.view(s));
+  }
+
+  getModel(name: string): ModelView {
+    return this.view(this.slot(name));
+  }
+
+  /** A model by name or alias (for the OpenAI router), or null. */
+  resolve(nameOrAlias: string): ModelSlot | null {
+    const direct = this.slots.get(nameOrAlias);
+    if (direct) return direct;
+    for (const s of this.slots.values()) if (s.config.aliases.includes(nameOrAlias)) return s;
+    return null;
+  }
+
+  settings(): WatchdogSettingsView {
+    return settingsView(this.watchdogSettings);
+  }
+
+  rawSettings(): WatchdogSettings {
+    return this.watchdogSettings;
+  }
+
+  // ---- commands ----------------------------------------------------------------------------
+
+  async load(name: string, trigger: StartTrigger): Promise<ModelView> {
+    const slot = this.slot(name);
+    await this.loader.ensureReady(slot, trigger);
+    return this.view(slot);
+  }
+
+  async unload(name: string, force = false): Promise<ModelView> {
+    const slot = this.slot(name);
+    if (slot.pending && !slot.instance) {
+      // Still in admission (waiting for room): let it settle, then stop what it started.
+      await slot.pending.catch(() => undefined);
+    }
+    const inst = slot.instance;
+    if (inst) await this.unloader.stop(slot, inst, { kind: 'manual', force });
+    return this.view(slot);
+  }
+
+  /** Counts a request on the model's ready instance, loading it first if needed. */
+  async acquire(slot: ModelSlot, trigger: StartTrigger): Promise<Lease> {
+    for (;;) {
+      const inst = await this.loader.ensureReady(slot, trigger);
+      if (inst.state !== 'ready') continue; // evicted between ready and now: load again
+      const end = inst.begin(this.deps.clock.now());
+      this.markDirty(slot);
+      return {
+        model: slot.name,
+        instance: inst,
+        release: () => {
+          end(this.deps.clock.now());
+          this.markDirty(slot);
+          this.ctx.changed.fire();
+        },
+      };
+    }
+  }
+
+  async setPinned(name: string, pinned: boolean): Promise<ModelView> {
+    const slot = this.slot(name);
+    if (slot.config.pinned !== pinned) {
+      await this.deps.persistence.writePinned(slot.config, pinned);
+      slot.config = { ...slot.config, pinned };
+      this.deps.events.append({ type: pinned ? 'model_pinned' : 'model_unpinned', model: name, reason: null, message: `${name} ${pinned ? 'pinned' : 'unpinned'}`, data: {} });
+      this.markDirty(slot);
+    }
+    return this.view(slot);
+  }
+
+  async updateSettings(patch: WatchdogPatch): Promise<WatchdogSettingsView> {
+    const next = applyWatchdogPatch(this.watchdogSettings, patch);
+    const changed = changedSettings(this.watchdogSettings, next);
+    if (changed.length === 0) return this.settings();
+    await this.deps.persistence.writeWatchdog(Object.fromEntries(changed.map((k) => [k, settingsView(next)[k]])));
+    this.setWatchdogSettings(next, changed);
+    return this.settings();
+  }
+
+  /** A new config from a reload: models added, removed or changed; settings applied live. */
+  applyConfig(next: LoadoutConfig): void {
+    const before = this.config;
+    this.config = next;
+    const names = new Set(next.models.map((m) => m.name));
+    for (const m of next.models) {
+      const slot = this.slots.get(m.name);
+      if (!slot) this.slots.set(m.name, new ModelSlot(m));
+      else {
+        slot.config = m; // pinned and groups apply at once; a changed cmd on the next start
+        slot.removed = false;
+        this.markDirty(slot);
+      }
+    }
+    for (const slot of [...this.slots.values()]) {
+      if (names.has(slot.name)) continue;
+      slot.removed = true;
+      if (slot.instance) void this.unloader.stop(slot, slot.instance, { kind: 'manual', force: false, note: 'removed from the config' });
+      else this.slots.delete(slot.name);
+    }
+    const changed = changedSettings(this.watchdogSettings, next.watchdog);
+    if (changed.length) this.setWatchdogSettings(next.watchdog, changed);
+    if (before !== next) {
+      this.deps.events.append({ type: 'config_reloaded', model: null, reason: null, message: `config reloaded from ${next.file}: ${next.models.length} models`, data: { file: next.file, models: next.models.length } });
+    }
+    this.emitAllModels();
+  }
+
+  /** Stops every backend (graceful, then forced) and refuses new loads. Idempotent. */
+  shutdown(): Promise<void> {
+    if (this.shuttingDown) return this.shuttingDown;
+    this.watchdog.dispose();
+    this.shuttingDown = (async () => {
+      const pendings = [...this.slots.values()].map((s) => s.pending?.catch(() => undefined));
+      const stops = [...this.slots.values()].filter((s) => s.instance).map((s) => this.unloader.stop(s, s.instance!, { kind: 'shutdown' }));
+      await Promise.all(stops);
+      await Promise.all(pendings);
+      // A start that was admitted during the stops above has been refused; anything still there goes now.
+      await Promise.all([...this.slots.values()].filter((s) => s.instance).map((s) => this.unloader.stop(s, s.instance!, { kind: 'shutdown' })));
+    })();
+    return this.shuttingDown;
+  }
+
+  // ---- GPU data ----------------------------------------------------------------------------
+
+  setVram(perModel: Map<string, number>): void {
+    for (const slot of this.slots.values()) {
+      const v = perModel.get(slot.name) ?? null;
+      if ((this.vram.get(slot.name) ?? null) !== v) {
+        if (v === null) this.vram.delete(slot.name);
+        else this.vram.set(slot.name, v);
+        this.markDirty(slot);
+      }
+    }
+  }
+
+  setEstimate(name: string, bytes: number | null): void {
+    if (bytes === null) this.estimates.delete(name);
+    else this.estimates.set(name, bytes);
+  }
+
+  // ---- pushes ------------------------------------------------------------------------------
+
+  onPush(listener: (p: Push) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(p: Push): void {
+    for (const l of this.listeners) {
+      try {
+        l(p);
+      } catch (err) {
+        this.deps.logger.error('push listener failed', { err: String(err) });
+      }
+    }
+  }
+
+  private setWatchdogSettings(next: WatchdogSettings, changed: string[]): void {
+    const view = settingsView(next);
+    this.watchdogSettings = next;
+    this.config = { ...this.config, watchdog: next };
+    this.deps.events.append({
+      type: 'settings_changed',
+      model: null,
+      reason: null,
+      message: `watchdog settings changed: ${changed.map((k) => `${k}=${String(view[k as keyof typeof view])}`).join(', ')}`,
+      data: { changed, ...Object.fromEntries(changed.map((k) => [k, view[k as keyof typeof view]])) },
+    });
+    this.emit({ type: 'settings', settings: view });
+    this.emitAllModels(); // idle deadlines depend on the settings
+  }
+
+  private emitAllModels(): void {
+    for (const slot of this.slots.values()) this.markDirty(slot);
+  }
+
+  private slot(name: string): ModelSlot {
+    const slot = this.slots.get(name);
+    if (!slot) throw new LoadoutError('model_not_found', `no model named "${name}" is configured`);
+    return slot;
+  }
+
+  private view(slot: ModelSlot): ModelView {
+    return modelView(slot, this.watchdogSettings, this.vram.get(slot.name) ?? null, slot.config.vramBytes ?? this.estimates.get(slot.name) ?? null);
+  }
+
+  /** View pushes are coalesced: a burst of requests produces one push per model per turn. */
+  private markDirty(slot: ModelSlot): void {
+    this.dirty.add(slot);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const slots = [...this.dirty];
+      this.dirty.clear();
+      if (this.listeners.size === 0) return;
+      for (const s of slots) this.emit({ type: 'model', model: this.view(s) });
+    });
+  }
+}

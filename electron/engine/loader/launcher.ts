@@ -1,0 +1,30 @@
+import type { ModelConfig, WatchdogSettings } from '../config/types.js';
+
+export interface ExitInfo {
+  exitCode: number | null;
+  signal: string | null;
+}
+
+export interface StartFailure {
+  code: 'spawn_failed' | 'exited' | 'health_timeout' | 'aborted';
+  message: string;
+  exitCode: number | null;
+  signal: string | null;
+  logTail: string[];
+}
+
+export type StartResult = { ok: true; loadMs: number } | { ok: false; failure: StartFailure };
+
+/** One started backend process as the loader sees it (a BackendProcess in production, a fake in unit tests). */
+export interface BackendHandle {
+  readonly pid: number | null;
+  readonly port: number;
+  start(signal?: AbortSignal): Promise<StartResult>;
+  stop(opts?: { force?: boolean }): Promise<ExitInfo>;
+  onExit(listener: (info: ExitInfo) => void): () => void;
+}
+
+/** Creates the backend for one start of a model (chooses the port, expands the command). */
+export interface Launcher {
+  create(model: ModelConfig, instance: number, settings: WatchdogSettings): Promise<BackendHandle>;
+}
