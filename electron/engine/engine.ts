@@ -114,6 +114,16 @@ export class Engine {
     return null;
   }
 
+  /** Running backends (starting or ready) by their process-group leader's pid. */
+  liveBackends(): { model: string; pid: number; instance: number }[] {
+    const out: { model: string; pid: number; instance: number }[] = [];
+    for (const slot of this.slots.values()) {
+      const inst = slot.instance;
+      if (inst && inst.state !== 'stopped' && inst.pid !== null) out.push({ model: slot.name, pid: inst.pid, instance: inst.id });
+    }
+    return out;
+  }
+
   settings(): WatchdogSettingsView {
     return settingsView(this.watchdogSettings);
   }
@@ -165,6 +175,7 @@ export class Engine {
     if (slot.config.pinned !== pinned) {
       await this.deps.persistence.writePinned(slot.config, pinned);
       slot.config = { ...slot.config, pinned };
+      this.config = { ...this.config, models: this.config.models.map((m) => (m.name === name ? slot.config : m)) };
       this.deps.events.append({ type: pinned ? 'model_pinned' : 'model_unpinned', model: name, reason: null, message: `${name} ${pinned ? 'pinned' : 'unpinned'}`, data: {} });
       this.markDirty(slot);
     }
@@ -182,7 +193,7 @@ export class Engine {
 
   /** A new config from a reload: models added, removed or changed; settings applied live. */
   applyConfig(next: LoadoutConfig): void {
-    const before = this.config;
+    const unchanged = sameConfig(this.config, next);
     this.config = next;
     const names = new Set(next.models.map((m) => m.name));
     for (const m of next.models) {
@@ -202,7 +213,7 @@ export class Engine {
     }
     const changed = changedSettings(this.watchdogSettings, next.watchdog);
     if (changed.length) this.setWatchdogSettings(next.watchdog, changed);
-    if (before !== next) {
+    if (!unchanged) {
       this.deps.events.append({ type: 'config_reloaded', model: null, reason: null, message: `config reloaded from ${next.file}: ${next.models.length} models`, data: { file: next.file, models: next.models.length } });
     }
     this.emitAllModels();
@@ -300,4 +311,9 @@ export class Engine {
       for (const s of slots) this.emit({ type: 'model', model: this.view(s) });
     });
   }
+}
+
+/** Our own write-backs (pinning, settings) come back through the watcher: they are not news. */
+function sameConfig(a: LoadoutConfig, b: LoadoutConfig): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

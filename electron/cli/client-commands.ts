@@ -1,0 +1,86 @@
+import type { LogLine } from '../../shared/commands.js';
+import type { LoadoutEvent } from '../../shared/events.js';
+import type { ModelView } from '../../shared/model-view.js';
+import { humanBytes } from '../../shared/units.js';
+import type { ApiClient } from './api-client.js';
+import { flag, type ParsedArgs } from './args.js';
+
+type Out = (line: string) => void;
+
+const enc = encodeURIComponent;
+
+function needName(args: ParsedArgs, cmd: string): string {
+  const name = args.positionals[1];
+  if (!name) throw new Error(`usage: loadout ${cmd} NAME`);
+  return name;
+}
+
+function state(m: ModelView): string {
+  return m.state === 'ready' && m.inflight > 0 ? 'busy' : m.state;
+}
+
+export function formatModels(models: ModelView[], now = Date.now()): string[] {
+  const rows = [['NAME', 'STATE', 'PINNED', 'INFLIGHT', 'VRAM', 'PORT', 'PID', 'IDLE IN', 'GROUPS']];
+  for (const m of models) {
+    const idle = m.idle_deadline ? `${Math.max(0, Math.round((Date.parse(m.idle_deadline) - now) / 1000))}s` : '-';
+    rows.push([m.name, state(m), m.pinned ? 'yes' : 'no', String(m.inflight), m.vram_bytes === null ? '-' : humanBytes(m.vram_bytes), m.port === null ? '-' : String(m.port), m.pid === null ? '-' : String(m.pid), idle, m.groups.join(',') || '-']);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+}
+
+export function formatEvent(e: LoadoutEvent): string {
+  return `${String(e.seq).padStart(6)}  ${e.at}  ${e.type.padEnd(16)} ${(e.model ?? '-').padEnd(20)} ${(e.reason ?? '-').padEnd(14)} ${e.message}`;
+}
+
+export async function runClientCommand(cmd: string, args: ParsedArgs, api: ApiClient, out: Out): Promise<number> {
+  const json = args.flags.has('json');
+  const print = (value: unknown, text: () => string[]) => (json ? out(JSON.stringify(value, null, 2)) : text().forEach((l) => out(l)));
+  switch (cmd) {
+    case 'ps': {
+      const r = await api.call<{ models: ModelView[] }>('GET', '/api/models');
+      print(r, () => formatModels(r.models));
+      return 0;
+    }
+    case 'load': {
+      const m = await api.call<ModelView>('POST', `/api/models/${enc(needName(args, cmd))}/load`);
+      print(m, () => [`${m.name} ready (pid ${m.pid}, port ${m.port})`]);
+      return 0;
+    }
+    case 'unload': {
+      const m = await api.call<ModelView>('POST', `/api/models/${enc(needName(args, cmd))}/unload`, { force: args.flags.has('force') });
+      print(m, () => [`${m.name} ${m.state}`]);
+      return 0;
+    }
+    case 'pin':
+    case 'unpin': {
+      const m = await api.call<ModelView>('PUT', `/api/models/${enc(needName(args, cmd))}/pinned`, { pinned: cmd === 'pin' });
+      print(m, () => [`${m.name} ${m.pinned ? 'pinned' : 'unpinned'}`]);
+      return 0;
+    }
+    case 'events': {
+      const after = Number(flag(args, 'after') ?? 0);
+      const limit = Number(flag(args, 'limit') ?? 100);
+      const r = await api.call<{ events: LoadoutEvent[] }>('GET', `/api/events?after=${after}&limit=${limit}`);
+      for (const e of r.events) out(json ? JSON.stringify(e) : formatEvent(e));
+      if (!args.flags.has('follow')) return 0;
+      const last = r.events.length ? String(r.events[r.events.length - 1]!.seq) : null;
+      const startAfter = last ?? String((await api.call<{ last_seq: number }>('GET', '/api/snapshot')).last_seq);
+      return api.follow(`/api/events/stream?after=${startAfter}`, (_ev, data) => {
+        const e = JSON.parse(data) as LoadoutEvent;
+        out(json ? JSON.stringify(e) : formatEvent(e));
+      }, startAfter);
+    }
+    case 'logs': {
+      const name = needName(args, cmd);
+      const tail = Number(flag(args, 'tail') ?? 100);
+      const r = await api.call<{ lines: LogLine[] }>('GET', `/api/models/${enc(name)}/logs?tail=${tail}`);
+      const line = (l: LogLine) => out(json ? JSON.stringify(l) : `${l.stream === 'stderr' ? '!' : ' '} ${l.text}`);
+      r.lines.forEach(line);
+      if (!args.flags.has('follow')) return 0;
+      return api.follow(`/api/models/${enc(name)}/logs/stream`, (_ev, data) => line(JSON.parse(data) as LogLine));
+    }
+    default:
+      throw new Error(`unknown command "${cmd}"; run \`loadout --help\``);
+  }
+}
