@@ -53,7 +53,7 @@ export class Unloader {
 
   /** The backend died on its own: record why, untrack it, and leave the model `failed` until the next start. */
   exited(slot: ModelSlot, inst: Instance, exit: ExitInfo): void {
-    if (inst.stopping || inst.state === 'stopped') return;
+    if (inst.stopping || inst.state === 'stopping' || inst.state === 'stopped') return;
     if (inst.state === 'starting') return; // the loader reports start failures itself
     const { ctx } = this;
     const tail = ctx.logTail(slot.name, inst.id, 20);
