@@ -93,7 +93,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const server = new HttpServer({ engine, handlers, onLog: (m, l) => logs.subscribe(m, l), rendererDir: opts.rendererDir ?? null, apiKey: config.apiKey, logger });
   const bound = await server.listen(listen.host, listen.port);
   engine.start();
-  watcher.start();
+  await watcher.start();
   await gpu.start();
 
   let stopping: Promise<void> | null = null;

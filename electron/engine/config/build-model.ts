@@ -1,0 +1,127 @@
+import { CommandLineError, commandTemplateProblem, quoteArg, splitCommandLine, unknownMacros, usedMacros } from '../backends/command-line.js';
+import { parseDuration, parseSize } from '../../../shared/units.js';
+import { ConfigInvalid } from './config-invalid.js';
+import type { ModelEntry } from './config-schema.js';
+import { contextSizeFromArgs } from './context-size-from-args.js';
+import { normalizeGroups } from './normalize-groups.js';
+import { resolvePath } from './resolve-path.js';
+import type { BackendTemplate, ModelConfig } from './types.js';
+import type { YamlPath, YamlSource } from './yaml-source.js';
+
+export interface BuildModelInput {
+  name: string;
+  entry: ModelEntry;
+  source: YamlSource;
+  /** Where the model's map sits in `source`: `['models', name]`, or `[]` for a models_dir file. */
+  at: YamlPath;
+  sourceKind: ModelConfig['sourceKind'];
+  backends: Record<string, BackendTemplate>;
+  env: Record<string, string | undefined>;
+  homeDir: string;
+  /** Relative `model` paths resolve against this directory. */
+  baseDir: string;
+  /** Arguments placed before `args` (LocalAI's context_size / gpu_layers). */
+  leadingArgs?: string[];
+  /** Where `model` is written, when not `model` (LocalAI: `parameters.model`). */
+  modelKey?: YamlPath;
+  warnings: string[];
+}
+
+/** A model plus where it was written, so later cross-model checks can point at the right line. */
+export interface BuiltModel {
+  config: ModelConfig;
+  source: YamlSource;
+  at: YamlPath;
+  /** Each alias and the index it was written at in `aliases:`. */
+  aliasAt: Map<string, number>;
+}
+
+/** One `models:` entry (or models_dir file) resolved against the templates; throws ConfigInvalid. */
+export function buildModel(input: BuildModelInput): BuiltModel {
+  const { entry, source, at, name } = input;
+  const fail = (key: YamlPath, message: string, where: 'key' | 'value' = 'value'): never => {
+    throw new ConfigInvalid(source.errorAt([...at, ...key], message, where));
+  };
+
+  if (entry.cmd && entry.backend) fail(['cmd'], 'set either `backend` (a template) or `cmd`, not both');
+  let template: BackendTemplate;
+  let backend: string | null = null;
+  if (entry.cmd) {
+    const problem = commandTemplateProblem(entry.cmd);
+    if (problem) fail(['cmd'], problem);
+    template = { cmd: entry.cmd, health: '/health', env: {} };
+  } else {
+    backend = entry.backend ?? 'llama-server';
+    const found = input.backends[backend];
+    if (!found) {
+      const known = Object.keys(input.backends).sort().join(', ');
+      return fail(['backend'], `unknown backend "${backend}"; define it under backends: (known: ${known})`);
+    }
+    template = found;
+  }
+
+  let written: string[];
+  try {
+    written = argsToList(entry.args);
+  } catch (e) {
+    if (!(e instanceof CommandLineError)) throw e;
+    return fail(['args'], e.message);
+  }
+  const argList = [...(input.leadingArgs ?? []), ...written];
+  const args = argList.map(quoteArg).join(' ');
+  const argv = splitCommandLine(args);
+  const cmdKey: YamlPath = backend ? ['backend'] : ['cmd'];
+  const badArgMacro = [...unknownMacros(args), ...usedMacros(args).filter((m) => m === 'ARGS')][0];
+  if (badArgMacro !== undefined) fail(['args'], `\${${badArgMacro}} cannot be used in args`);
+
+  const env = { ...template.env, ...(entry.env ?? {}) };
+  const macros = [...usedMacros(template.cmd), ...usedMacros(args)];
+  if (macros.includes('MODEL') && !entry.model) {
+    fail(input.modelKey ?? ['model'], `required: the command of "${name}" uses \${MODEL}`, 'key');
+  }
+  for (const m of macros) {
+    const v = /^env\.(.+)$/.exec(m)?.[1];
+    if (v !== undefined && env[v] === undefined && input.env[v] === undefined) {
+      fail(m && usedMacros(args).includes(m) ? ['args'] : cmdKey, `\${${m}}: environment variable ${v} is not set`);
+    }
+  }
+  if (argList.length > 0 && !usedMacros(template.cmd).includes('ARGS')) {
+    input.warnings.push(`${source.file}: ${[...at, 'args'].join('.')}: ignored, the command has no \${ARGS}`);
+  }
+
+  const aliasAt = new Map<string, number>();
+  (entry.aliases ?? []).forEach((a, i) => {
+    const t = a.trim();
+    if (t && t !== name && !aliasAt.has(t)) aliasAt.set(t, i);
+  });
+
+  return {
+    source,
+    at,
+    aliasAt,
+    config: {
+      name,
+      cmd: template.cmd,
+      health: entry.health ?? template.health,
+      model: entry.model ? resolvePath(entry.model, { homeDir: input.homeDir, baseDir: input.baseDir }) : null,
+      args,
+      env,
+      aliases: [...aliasAt.keys()],
+      pinned: entry.pinned ?? false,
+      groups: normalizeGroups(entry.concurrency_groups),
+      ttlMs: entry.ttl == null ? null : parseDuration(entry.ttl),
+      vramBytes: entry.vram == null ? null : parseSize(entry.vram),
+      contextSize: entry.context_size ?? contextSizeFromArgs(argv),
+      backend,
+      unlisted: entry.unlisted ?? false,
+      sourceFile: source.file,
+      sourceKind: input.sourceKind,
+    },
+  };
+}
+
+/** `args` as written: a string is split (and re-quoted later), a list is taken word for word; throws CommandLineError. */
+function argsToList(args: ModelEntry['args']): string[] {
+  if (args == null) return [];
+  return typeof args === 'string' ? splitCommandLine(args) : args.map(String);
+}

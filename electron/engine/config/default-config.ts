@@ -1,0 +1,80 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Written when the default config file is missing (CONTRACT §1): every key explained, no models. */
+export const DEFAULT_CONFIG_TEXT = `# Loadout configuration. Edits are picked up live; an invalid edit keeps the
+# last good configuration running and is reported with file, line and key.
+
+# API, OpenAI-compatible router and dashboard. Keep it on loopback unless you
+# also set api_key.
+listen: 127.0.0.1:11500
+
+# Where the event log and records of running backends are kept (default: the
+# platform's state directory).
+# state_dir: ~/.local/state/loadout
+
+# Optional: a directory of LocalAI-style model YAML files (name, backend,
+# parameters.model, pinned, concurrency_groups, context_size, gpu_layers).
+models_dir: null
+
+# Optional: when set, every /api and /v1 request needs "Authorization: Bearer <key>".
+api_key: null
+
+watchdog:
+  interval: 500ms                 # how often idle/busy/memory checks run
+  idle_check: true                # unload models idle longer than idle_timeout
+  idle_timeout: 15m
+  busy_check: false               # kill models busy longer than busy_timeout
+  busy_timeout: 5m
+  max_active: 0                   # most models loaded at once (LRU); 0 = unlimited
+  memory_reclaimer: false         # evict the least recently used model while memory use > memory_threshold
+  memory_threshold: 0.95
+  vram_headroom: 512MiB           # kept free when deciding whether a model fits
+  force_eviction_when_busy: false # evict models with requests in flight instead of waiting
+  eviction_retries: 30            # a load waits up to retries x interval for busy models
+  eviction_retry_interval: 1s
+  stop_timeout: 10s               # SIGTERM, wait this long, then SIGKILL
+  health_timeout: 120s            # a backend not healthy by then fails its load
+
+# Reusable launch templates. Macros: \${PORT} \${MODEL} \${ARGS} \${NAME} \${env.VAR}.
+# A built-in llama-server template exists even when it is not listed here:
+backends:
+#   llama-server:
+#     cmd: llama-server --host 127.0.0.1 --port \${PORT} -m \${MODEL} \${ARGS}
+#     health: /health
+
+# Your models. Remove the "# " in front of the example to try it:
+models:
+#   qwen3-8b:
+#     backend: llama-server
+#     model: ~/models/Qwen3-8B-Q4_K_M.gguf
+#     args: -c 8192 -ngl 99
+#     pinned: false               # pinned models are never evicted
+#     concurrency_groups: [big]   # two loaded models never share a group
+#     ttl: 30m                    # per-model idle timeout
+#     aliases: [qwen]
+`;
+
+/** The platform's config file (CONTRACT §1); `$LOADOUT_CONFIG` wins everywhere. */
+export function defaultConfigPath(env: Record<string, string | undefined>, platform: NodeJS.Platform, homeDir: string): string {
+  if (env.LOADOUT_CONFIG) return env.LOADOUT_CONFIG;
+  if (platform === 'win32') {
+    return path.win32.join(env.APPDATA ?? path.win32.join(homeDir, 'AppData', 'Roaming'), 'loadout', 'config.yaml');
+  }
+  if (platform === 'darwin') return path.posix.join(homeDir, 'Library', 'Application Support', 'loadout', 'config.yaml');
+  const xdg = env.XDG_CONFIG_HOME;
+  return path.posix.join(xdg && path.isAbsolute(xdg) ? xdg : path.posix.join(homeDir, '.config'), 'loadout', 'config.yaml');
+}
+
+/** Creates `file` with DEFAULT_CONFIG_TEXT unless it exists; true when it was created. */
+export async function ensureConfigFile(file: string): Promise<boolean> {
+  await mkdir(path.dirname(file), { recursive: true });
+  try {
+    // `wx` fails if the file exists, so a user's config is never overwritten, even in a race.
+    await writeFile(file, DEFAULT_CONFIG_TEXT, { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}

@@ -1,0 +1,273 @@
+import type { ChildProcess } from 'node:child_process';
+import type { Clock, Timer } from '../platform/clock.js';
+import type { Logger } from '../platform/logger.js';
+import type { Spawner } from '../platform/spawner.js';
+import type { LogStore } from './log-store.js';
+import { signalGroup } from './process-group.js';
+import { ReadinessPoller } from './readiness-poller.js';
+import type { RunRecords } from './run-records.js';
+
+export interface BackendSpec {
+  model: string;
+  instance: number;
+  file: string;
+  args: string[];
+  env: Record<string, string | undefined>;
+  port: number;
+  healthPath: string;
+  /** 0 waits forever. */
+  healthTimeoutMs: number;
+  stopTimeoutMs: number;
+  cwd?: string;
+}
+
+export interface ExitInfo {
+  exitCode: number | null;
+  signal: string | null;
+}
+
+export type StartFailureCode = 'spawn_failed' | 'exited' | 'health_timeout' | 'aborted';
+
+export interface StartFailure {
+  code: StartFailureCode;
+  message: string;
+  exitCode: number | null;
+  signal: string | null;
+  logTail: string[];
+}
+
+export type StartResult = { ok: true; loadMs: number } | { ok: false; failure: StartFailure };
+
+export interface BackendDeps {
+  spawner: Spawner;
+  clock: Clock;
+  logs: LogStore;
+  records: RunRecords;
+  logger: Logger;
+}
+
+/** Lines of output quoted in a failed start. */
+const LOG_TAIL_LINES = 20;
+/**
+ * After the leader exits, how long to wait for its pipes to drain. A process outside the group
+ * (one that called setsid) can hold them open forever, so this is bounded.
+ */
+const DRAIN_MS = 250;
+
+type Outcome = { kind: 'ready' } | { kind: 'exited'; info: ExitInfo } | { kind: 'timeout' } | { kind: 'aborted' };
+
+/**
+ * One spawn of one model's backend: its process group, its output, its readiness and its stop.
+ * Single use: a restart is a new BackendProcess with a new instance number, so nothing of an old
+ * instance (timers, records, exit listeners) can touch a new one.
+ */
+export class BackendProcess {
+  readonly spec: BackendSpec;
+  private readonly deps: BackendDeps;
+  private readonly log: Logger;
+  private childPid: number | null = null;
+  private exit: ExitInfo | null = null;
+  private started = false;
+  private stopRequested = false;
+  private stopping: Promise<ExitInfo> | null = null;
+  private killed = false;
+  private readonly exitListeners = new Set<(info: ExitInfo) => void>();
+  private readonly exited: Promise<ExitInfo>;
+  private resolveExited!: (info: ExitInfo) => void;
+  private poller: ReadinessPoller | null = null;
+
+  constructor(spec: BackendSpec, deps: BackendDeps) {
+    this.spec = spec;
+    this.deps = deps;
+    this.log = deps.logger.child({ model: spec.model, instance: spec.instance });
+    this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+  }
+
+  get pid(): number | null {
+    return this.childPid;
+  }
+
+  /** Null while running (or before start). */
+  get exitInfo(): ExitInfo | null {
+    return this.exit;
+  }
+
+  onExit(listener: (info: ExitInfo) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
+  /** Spawns the backend and resolves once its health endpoint answers 2xx, or with why it never will. */
+  async start(signal?: AbortSignal): Promise<StartResult> {
+    if (this.started) throw new Error(`backend ${this.spec.model}#${this.spec.instance} was already started`);
+    this.started = true;
+    const { spec, deps } = this;
+    if (this.stopRequested || signal?.aborted) {
+      this.finish({ exitCode: null, signal: null });
+      return this.fail('aborted', 'the start was cancelled before the backend was spawned', this.exit);
+    }
+    const spawnedAt = deps.clock.now();
+    const spawned = await this.spawn();
+    if (spawned instanceof Error) {
+      this.finish({ exitCode: null, signal: null });
+      const why = (spawned as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : spawned.message;
+      return this.fail('spawn_failed', `could not start ${spec.file}: ${why}`, this.exit);
+    }
+    this.log.info('backend spawned', { pid: spawned, port: spec.port });
+
+    const outcome = await this.awaitReadiness(signal);
+    switch (outcome.kind) {
+      case 'ready': {
+        if (this.stopRequested) return this.fail('aborted', 'the backend was stopped before it was ready', await this.exited);
+        const loadMs = deps.clock.now() - spawnedAt;
+        this.log.info('backend ready', { pid: spawned, port: spec.port, load_ms: loadMs });
+        return { ok: true, loadMs };
+      }
+      case 'exited': {
+        if (this.stopRequested) return this.fail('aborted', 'the backend was stopped before it was ready', outcome.info);
+        const why = outcome.info.signal ? `was killed by ${outcome.info.signal}` : `exited with code ${outcome.info.exitCode}`;
+        const last = deps.logs.lastLine(spec.model, spec.instance, 'stderr') ?? deps.logs.lastLine(spec.model, spec.instance, 'stdout');
+        return this.fail('exited', `backend ${why} before it was ready${last ? `: ${last}` : ''}`, outcome.info);
+      }
+      case 'timeout': {
+        const reason = this.poller?.lastReason ?? 'not probed';
+        const info = await this.stop({ force: true });
+        return this.fail('health_timeout', `backend was not healthy within ${spec.healthTimeoutMs}ms (last health check: ${reason})`, info);
+      }
+      case 'aborted': {
+        const info = await this.stop({ force: true });
+        return this.fail('aborted', 'the start was cancelled', info);
+      }
+    }
+  }
+
+  /**
+   * SIGTERM to the group, SIGKILL after stopTimeoutMs; `force` kills at once (and escalates a
+   * graceful stop already under way). Concurrent calls share one stop; after exit it resolves at once.
+   */
+  stop(opts: { force?: boolean } = {}): Promise<ExitInfo> {
+    if (this.exit) return Promise.resolve(this.exit);
+    this.stopRequested = true;
+    if (this.childPid === null) {
+      // Not spawned yet (start() sees stopRequested) or a spawn whose failure is still on its way.
+      if (!this.started) this.finish({ exitCode: null, signal: null });
+      return this.exited;
+    }
+    if (opts.force) this.kill('forced stop');
+    if (!this.stopping) this.stopping = this.stopGracefully(this.childPid);
+    return this.stopping;
+  }
+
+  private async stopGracefully(pid: number): Promise<ExitInfo> {
+    let timer: Timer | null = null;
+    if (!this.killed) {
+      this.log.info('stopping backend', { pid, timeout_ms: this.spec.stopTimeoutMs });
+      if (signalGroup(pid, 'SIGTERM') === 'denied') this.log.warn('SIGTERM to the backend group was refused', { pid });
+      timer = this.deps.clock.setTimeout(() => this.kill(`no exit within ${this.spec.stopTimeoutMs}ms of SIGTERM`), this.spec.stopTimeoutMs);
+    }
+    const info = await this.exited;
+    timer?.cancel();
+    return info;
+  }
+
+  private kill(why: string): void {
+    if (this.killed || this.exit || this.childPid === null) return;
+    this.killed = true;
+    this.log.warn('killing backend process group', { pid: this.childPid, why });
+    if (signalGroup(this.childPid, 'SIGKILL') === 'denied') this.log.warn('SIGKILL to the backend group was refused', { pid: this.childPid });
+  }
+
+  /** Resolves with the pid, or with the spawn error (ENOENT, EACCES, ...). */
+  private spawn(): Promise<number | Error> {
+    const { spec, deps } = this;
+    let child: ChildProcess;
+    try {
+      child = deps.spawner.spawn({ file: spec.file, args: spec.args, env: spec.env, cwd: spec.cwd });
+    } catch (err) {
+      return Promise.resolve(err instanceof Error ? err : new Error(String(err)));
+    }
+    const pid = child.pid;
+    if (pid === undefined) {
+      // Node reports spawn failures asynchronously, as the child's first 'error' event.
+      return new Promise((resolve) => child.once('error', resolve));
+    }
+    this.childPid = pid;
+    child.on('error', (err) => this.log.warn('backend process error', { pid, error: err.message }));
+    try {
+      deps.records.add({ model: spec.model, instance: spec.instance, pid, startedAt: new Date(deps.clock.now()).toISOString(), cmd: [spec.file, ...spec.args] });
+    } catch (err) {
+      // The backend still works; only reaping after a crash of the engine would miss it.
+      this.log.error('could not write the run record', { pid, error: String(err) });
+    }
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const pipe = child[stream];
+      // utf8 decoding keeps a character split across two chunks intact.
+      pipe?.setEncoding('utf8');
+      pipe?.on('data', (chunk: string) => {
+        deps.logs.append(spec.model, spec.instance, stream, chunk);
+        this.poller?.kick();
+      });
+    }
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    child.once('exit', (code, sig) => void this.onLeaderExit(pid, { exitCode: code, signal: sig }, closed));
+    return Promise.resolve(pid);
+  }
+
+  private async onLeaderExit(pid: number, info: ExitInfo, closed: Promise<void>): Promise<void> {
+    // Children that ignored SIGTERM or outlived their leader: nothing of a backend is left behind.
+    if (signalGroup(pid, 'SIGKILL') === 'sent') this.log.warn('killed processes left in the backend group', { pid });
+    let timer: Timer | null = null;
+    await Promise.race([closed, new Promise<void>((resolve) => (timer = this.deps.clock.setTimeout(resolve, DRAIN_MS)))]);
+    (timer as Timer | null)?.cancel();
+    this.deps.logs.flush(this.spec.model, this.spec.instance);
+    try {
+      this.deps.records.remove(pid);
+    } catch (err) {
+      this.log.error('could not remove the run record', { pid, error: String(err) });
+    }
+    this.log.info('backend exited', { pid, exit_code: info.exitCode, signal: info.signal });
+    this.finish(info);
+  }
+
+  private finish(info: ExitInfo): void {
+    if (this.exit) return;
+    this.exit = info;
+    this.resolveExited(info);
+    for (const listener of [...this.exitListeners]) {
+      try {
+        listener(info);
+      } catch (err) {
+        this.log.error('exit listener threw', { error: String(err) });
+      }
+    }
+  }
+
+  private async awaitReadiness(signal: AbortSignal | undefined): Promise<Outcome> {
+    const { spec, deps } = this;
+    const stopPolling = new AbortController();
+    this.poller = new ReadinessPoller(spec.port, spec.healthPath, deps.clock);
+    let timer: Timer | null = null;
+    let onAbort: (() => void) | null = null;
+    const outcome = await Promise.race<Outcome>([
+      this.poller.run(stopPolling.signal).then((ok): Outcome => (ok ? { kind: 'ready' } : { kind: 'aborted' })),
+      this.exited.then((info): Outcome => ({ kind: 'exited', info })),
+      new Promise<Outcome>((resolve) => {
+        if (spec.healthTimeoutMs > 0) timer = deps.clock.setTimeout(() => resolve({ kind: 'timeout' }), spec.healthTimeoutMs);
+      }),
+      new Promise<Outcome>((resolve) => {
+        onAbort = () => resolve({ kind: 'aborted' });
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+    stopPolling.abort();
+    (timer as Timer | null)?.cancel();
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    return outcome;
+  }
+
+  private fail(code: StartFailureCode, message: string, info: ExitInfo | null): StartResult {
+    const logTail = this.deps.logs.tailInstance(this.spec.model, this.spec.instance, LOG_TAIL_LINES);
+    this.log.warn('backend failed to start', { code, message, exit_code: info?.exitCode ?? null, signal: info?.signal ?? null });
+    return { ok: false, failure: { code, message, exitCode: info?.exitCode ?? null, signal: info?.signal ?? null, logTail } };
+  }
+}

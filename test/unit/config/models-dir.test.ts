@@ -1,0 +1,118 @@
+import { cp } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../electron/engine/config/load-config.js';
+import type { LoadoutConfig } from '../../../electron/engine/config/types.js';
+import { useTempDir } from './temp-dir.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/config/', import.meta.url));
+const HOME = '/home/user';
+const tmp = useTempDir();
+
+async function loadFixture(name: string) {
+  return loadConfig(path.join(FIXTURES, name, 'config.yaml'), { homeDir: HOME, env: {} });
+}
+
+async function okFixture(name: string): Promise<{ config: LoadoutConfig; warnings: string[] }> {
+  const r = await loadFixture(name);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r;
+}
+
+describe('models_dir (LocalAI model files)', () => {
+  it('maps a llama-cpp LocalAI file onto the llama-server template', async () => {
+    const { config } = await okFixture('models-dir');
+    const dir = path.join(FIXTURES, 'models-dir', 'models');
+    expect(config.modelsDir).toBe(dir);
+    expect(config.models.find((m) => m.name === 'qwen-localai')).toEqual({
+      name: 'qwen-localai',
+      backend: 'llama-server',
+      cmd: 'llama-server --host 127.0.0.1 --port ${PORT} -m ${MODEL} ${ARGS}',
+      health: '/health',
+      model: path.join(dir, 'Qwen3-8B-Q4_K_M.gguf'),
+      args: '-c 8192 -ngl 99',
+      env: {},
+      aliases: [],
+      pinned: true,
+      groups: ['big'],
+      ttlMs: null,
+      vramBytes: null,
+      contextSize: 8192,
+      unlisted: false,
+      sourceFile: path.join(dir, 'qwen.yaml'),
+      sourceKind: 'models_dir',
+    });
+  });
+
+  it('treats a file without backend as llama.cpp and reads loadout extras', async () => {
+    const { config } = await okFixture('models-dir');
+    expect(config.models.find((m) => m.name === 'embed-localai')).toMatchObject({
+      backend: 'llama-server',
+      model: '/opt/models/nomic-embed.gguf',
+      args: '--embedding',
+      aliases: ['text-embedding-3-small'],
+      ttlMs: 120_000,
+      sourceFile: path.join(FIXTURES, 'models-dir', 'models', 'embed.yml'),
+    });
+  });
+
+  it('lets a loadout cmd run a model whose LocalAI backend has no template', async () => {
+    const { config } = await okFixture('models-dir');
+    expect(config.models.find((m) => m.name === 'custom-localai')).toMatchObject({
+      backend: null,
+      cmd: 'vllm serve ${MODEL} --port ${PORT}',
+      health: '/v1/models',
+      model: '/home/user/hf/Qwen3-8B',
+      vramBytes: 12 * 1024 ** 3,
+    });
+  });
+
+  it('skips, with a warning, a LocalAI backend it cannot launch, and ignores non-YAML files', async () => {
+    const { config, warnings } = await okFixture('models-dir');
+    expect(config.models.map((m) => m.name)).toEqual(['chat', 'custom-localai', 'embed-localai', 'qwen-localai']);
+    expect(warnings).toEqual([expect.stringMatching(/whisper\.yaml: backend "whisper" has no loadout template/)]);
+  });
+
+  it('reports an invalid models_dir file by its own path, line and key', async () => {
+    const r = await loadFixture('bad-models-dir');
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error).toMatchObject({
+      file: path.join(FIXTURES, 'bad-models-dir', 'models', 'broken.yaml'),
+      line: 4,
+      column: 15,
+      key: 'context_size',
+    });
+  });
+
+  it('rejects a models_dir model whose name the main config already uses', async () => {
+    const r = await loadFixture('clash-models-dir');
+    expect(!r.ok && r.error).toMatchObject({
+      file: path.join(FIXTURES, 'clash-models-dir', 'models', 'qwen.yaml'),
+      line: 3,
+      column: 1,
+      key: 'name',
+      message: expect.stringMatching(/"qwen" is already used by models\.qwen/),
+    });
+  });
+
+  it('reports a YAML syntax error in a models_dir file with its position', async () => {
+    await cp(path.join(FIXTURES, 'models-dir'), tmp.dir(), { recursive: true });
+    await tmp.write('models/zz.yaml', 'name: zz\nparameters: [oops\n');
+    const r = await loadConfig(path.join(tmp.dir(), 'config.yaml'), { homeDir: HOME, env: {} });
+    expect(!r.ok && r.error).toMatchObject({ file: path.join(tmp.dir(), 'models', 'zz.yaml'), line: 2 });
+  });
+
+  it('requires a name in a models_dir file', async () => {
+    await tmp.write('config.yaml', 'models_dir: models\n');
+    await tmp.write('models/anon.yaml', 'parameters:\n  model: a.gguf\n');
+    const r = await loadConfig(path.join(tmp.dir(), 'config.yaml'), { homeDir: HOME, env: {} });
+    expect(!r.ok && r.error).toMatchObject({ file: path.join(tmp.dir(), 'models', 'anon.yaml'), key: 'name', message: 'required' });
+  });
+
+  it('warns, and loads nothing from it, when models_dir does not exist', async () => {
+    await tmp.write('config.yaml', 'models_dir: nowhere\n');
+    const r = await loadConfig(path.join(tmp.dir(), 'config.yaml'), { homeDir: HOME, env: {} });
+    expect(r.ok && r.warnings).toEqual([expect.stringMatching(/models_dir .*nowhere does not exist/)]);
+  });
+});
