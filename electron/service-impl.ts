@@ -64,7 +64,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       writeWatchdog: (patch) => writeWatchdogSettings(config.file, patch as Record<string, string | number | boolean>),
     },
   });
-  const gpu = new GpuMonitor({ engine, clock, logger });
+  const gpu = new GpuMonitor({ engine, clock, logger, stateDir: config.stateDir });
   let configError: string | null = null;
 
   const onReload = (r: ConfigResult) => {

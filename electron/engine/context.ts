@@ -4,6 +4,7 @@ import type { WatchdogSettings } from './config/types.js';
 import type { EventLog } from './events/event-log.js';
 import type { ModelSlot } from './model-slot.js';
 import type { Signal } from './signal.js';
+import type { MemoryOracle } from './gpu/memory-oracle.js';
 
 /** What the loader, the unloader and the watchdog share: the slots and the ways to report on them. */
 export interface EngineContext {
@@ -20,4 +21,6 @@ export interface EngineContext {
   logTail(model: string, instance: number, n: number): string[];
   /** Measured memory of a model's backend, when GPU data exists. */
   vramOf(model: string): number | null;
+  /** GPU memory knowledge, once a sampler is attached. */
+  memory(): MemoryOracle | null;
 }

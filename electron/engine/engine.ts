@@ -16,6 +16,8 @@ import { Signal } from './signal.js';
 import { Unloader } from './unloader.js';
 import { applyWatchdogPatch, changedSettings, modelView, settingsView } from './views.js';
 import { Watchdog } from './watchdog/watchdog.js';
+import { MemoryReclaimer } from './watchdog/memory-reclaimer.js';
+import type { MemoryOracle } from './gpu/memory-oracle.js';
 
 /** Where pinning and settings changes are written back (the config file, keeping comments). */
 export interface ConfigPersistence {
@@ -58,6 +60,7 @@ export class Engine {
   private shuttingDown: Promise<void> | null = null;
   private readonly vram = new Map<string, number>();
   private readonly estimates = new Map<string, number>();
+  private memory: MemoryOracle | null = null;
 
   constructor(private readonly deps: EngineDeps) {
     this.config = deps.config;
@@ -73,6 +76,7 @@ export class Engine {
       notify: (slot) => this.markDirty(slot),
       logTail: deps.logTail,
       vramOf: (name) => this.vram.get(name) ?? null,
+      memory: () => this.memory,
     };
     this.unloader = new Unloader(this.ctx);
     this.loader = new Loader(this.ctx, deps.launcher, this.unloader, () => this.shuttingDown !== null);
@@ -245,6 +249,16 @@ export class Engine {
         this.markDirty(slot);
       }
     }
+  }
+
+  /** Memory knowledge for fit-before-load and the reclaimer (the GPU monitor provides it). */
+  attachMemory(oracle: MemoryOracle): void {
+    this.memory = oracle;
+    this.watchdog.addCheck(new MemoryReclaimer(this.ctx, this.unloader, oracle).check);
+  }
+
+  estimateOf(name: string): number | null {
+    return this.estimates.get(name) ?? null;
   }
 
   setEstimate(name: string, bytes: number | null): void {

@@ -6,7 +6,7 @@ import type { ModelSlot } from './model-slot.js';
 
 export type StopCause =
   | { kind: 'manual'; force: boolean; note?: string }
-  | { kind: 'evicted'; reason: EvictionReason; force: boolean; for?: string | null; group?: string | null; detail: string }
+  | { kind: 'evicted'; reason: EvictionReason; force: boolean; for?: string | null; group?: string | null; detail: string; vramBefore?: number | null }
   | { kind: 'shutdown' };
 
 /**
@@ -29,7 +29,7 @@ export class Unloader {
         model: slot.name,
         reason: cause.reason,
         message: `${slot.name} evicted: ${cause.detail}`,
-        data: { for: cause.for ?? null, group: cause.group ?? null, vram_bytes: before, instance: inst.id },
+        data: { for: cause.for ?? null, group: cause.group ?? null, vram_bytes: before, vram_before: cause.vramBefore ?? null, instance: inst.id },
       });
     }
     const force = cause.kind === 'shutdown' ? false : cause.force;

@@ -1,16 +1,20 @@
 import type { GpuHistoryPoint, GpuSnapshot } from '../../../shared/gpu.js';
+import type { ModelConfig } from '../config/types.js';
 import type { Engine } from '../engine.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { attributeVram } from './attribute-vram.js';
 import { estimateGgufBytes } from './estimate-gguf.js';
 import { GpuSampler, type GpuSamplerOptions } from './gpu-sampler.js';
+import { MeasuredVram } from './measured-vram.js';
+import { visibleDevices, type MemoryInfo, type MemoryOracle } from './memory-oracle.js';
 import { PgidResolver } from './pgid-resolver.js';
 
 export interface GpuMonitorDeps {
   engine: Engine;
   clock: Clock;
   logger: Logger;
+  stateDir: string | null;
   sampler?: Partial<GpuSamplerOptions>;
 }
 
@@ -18,23 +22,32 @@ const HISTORY = 600;
 
 /**
  * Joins GPU samples to the engine: names each GPU process's model (by process group), feeds each
- * model's measured memory into its view, keeps the history the dashboard charts, and pushes samples.
+ * model's measured memory into its view, remembers peaks for the next load, keeps the history the
+ * dashboard charts, and answers the loader's and reclaimer's memory questions.
  */
-export class GpuMonitor {
+export class GpuMonitor implements MemoryOracle {
   private readonly sampler: GpuSampler;
   private readonly pgids: PgidResolver;
+  private readonly measured: MeasuredVram;
   private latest: GpuSnapshot = { source: 'none', at: null, devices: [], processes: [], error: null };
   private readonly points: GpuHistoryPoint[] = [];
   private off: (() => void) | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly sampleWaiters = new Set<() => void>();
 
   constructor(private readonly d: GpuMonitorDeps) {
     this.sampler = new GpuSampler({ logger: d.logger.child({ component: 'gpu' }), clock: d.clock, intervalMs: 1000, pids: () => this.backendPids(), ...d.sampler });
     this.pgids = new PgidResolver({ clock: d.clock });
+    this.measured = d.stateDir ? MeasuredVram.inStateDir(d.stateDir) : new MeasuredVram(null);
   }
 
   async start(): Promise<void> {
-    this.off = this.sampler.onSample((s) => void this.onSample(s));
+    // Samples are processed one at a time, in order: an older one can never overwrite a newer one.
+    this.off = this.sampler.onSample((s) => {
+      this.queue = this.queue.then(() => this.onSample(s)).catch((err: unknown) => this.d.logger.error('gpu sample failed', { err: String(err) }));
+    });
     await this.sampler.start();
+    this.d.engine.attachMemory(this);
     await this.refreshEstimates();
   }
 
@@ -49,6 +62,47 @@ export class GpuMonitor {
   dispose(): void {
     this.off?.();
     this.sampler.dispose();
+    this.measured.flush();
+    for (const w of this.sampleWaiters) w();
+  }
+
+  // ---- MemoryOracle ------------------------------------------------------------------------
+
+  info(): MemoryInfo | null {
+    const s = this.latest;
+    if (!s.at || s.devices.length === 0 || s.source === 'none') return null;
+    return {
+      at: Date.parse(s.at),
+      kind: s.source === 'ram' || s.source === 'unified' ? 'ram' : 'gpu',
+      devices: s.devices.map((dev) => ({ index: dev.index, total: dev.total_bytes, used: dev.used_bytes })),
+    };
+  }
+
+  devicesOf(model: ModelConfig): number[] | null {
+    return visibleDevices(model.env);
+  }
+
+  needOf(model: ModelConfig): number | null {
+    return model.vramBytes ?? this.measured.get(model.name) ?? this.d.engine.estimateOf(model.name);
+  }
+
+  async released(pids: number[], since: number, timeoutMs: number): Promise<boolean> {
+    const deadline = this.d.clock.now() + timeoutMs;
+    for (;;) {
+      const s = this.latest;
+      const fresh = s.at !== null && Date.parse(s.at) > since;
+      if (fresh && !s.processes.some((p) => pids.includes(p.pid))) return true;
+      const left = deadline - this.d.clock.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const t = this.d.clock.setTimeout(done, left);
+        function done() {
+          t.cancel();
+          resolve();
+        }
+        this.sampleWaiters.add(done);
+      });
+    }
   }
 
   /** Estimates each GGUF model's need before it is ever loaded (fit-before-load, dashboard). */
@@ -74,6 +128,10 @@ export class GpuMonitor {
     const { snapshot, perModel } = attributeVram(raw, groups, (pid) => this.pgids.pgidOf(pid));
     this.latest = snapshot;
     this.d.engine.setVram(perModel);
+    if (snapshot.source !== 'ram' && snapshot.source !== 'unified') {
+      for (const [model, bytes] of perModel) this.measured.record(model, bytes);
+      this.measured.flush();
+    }
     const point: GpuHistoryPoint | null = snapshot.at
       ? { at: snapshot.at, used: snapshot.devices.map((dev) => dev.used_bytes), models: Object.fromEntries(perModel) }
       : null;
@@ -82,5 +140,8 @@ export class GpuMonitor {
       if (this.points.length > HISTORY) this.points.splice(0, this.points.length - HISTORY);
     }
     this.d.engine.emit({ type: 'gpu', gpu: snapshot, point });
+    const waiters = [...this.sampleWaiters];
+    this.sampleWaiters.clear();
+    for (const w of waiters) w();
   }
 }

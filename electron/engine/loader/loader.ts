@@ -4,7 +4,11 @@ import { sleep } from '../platform/clock.js';
 import type { EngineContext } from '../context.js';
 import type { ModelSlot } from '../model-slot.js';
 import type { Unloader } from '../unloader.js';
-import { planAdmission, type Resident } from './admission.js';
+import { humanBytes } from '../../../shared/units.js';
+import { freeBytes } from '../gpu/memory-oracle.js';
+import { planFit, type MemEviction, type MemResident } from '../gpu/memory-plan.js';
+import type { StopCause } from '../unloader.js';
+import { planAdmission, type Eviction, type Resident } from './admission.js';
 import { Instance } from './instance.js';
 import type { Launcher, StartFailure } from './launcher.js';
 
@@ -13,6 +17,8 @@ import type { Launcher, StartFailure } from './launcher.js';
  * network wait: admission is decided and room reserved in one synchronous step, then everything
  * awaited (evictions, the backend's health) happens with the reservation visible to other loads.
  */
+const RELEASE_TIMEOUT_MS = 15_000;
+
 export class Loader {
   private instanceSeq = 0;
 
@@ -56,34 +62,85 @@ export class Loader {
       if (plan.kind === 'refuse') {
         this.refuse(slot, 'pinned_conflict', plan.blocking, `pinned models hold what ${slot.name} needs: ${plan.blocking.join(', ')}`);
       }
+      let blocking = plan.kind === 'wait' ? plan.blocking : [];
       if (plan.kind === 'admit') {
-        slot.reserved = true;
-        ctx.notify(slot);
-        const stops = plan.evict.map((e) => {
-          const victim = ctx.slots.get(e.name)!;
-          const detail = e.reason === 'group' ? `shares group "${e.group}" with ${slot.name}` : `least recently used; max_active is ${s.maxActive}`;
-          return this.unloader.stop(victim, victim.instance!, { kind: 'evicted', reason: e.reason, for: slot.name, group: e.group, force: s.forceEvictionWhenBusy, detail });
-        });
-        try {
-          await Promise.all(stops);
-        } catch (err) {
-          slot.reserved = false;
-          ctx.notify(slot);
-          throw err;
+        const fit = this.planMemory(slot, plan.evict);
+        if (fit.kind === 'refuse') this.refuse(slot, 'no_memory', fit.blocking, fit.message);
+        if (fit.kind === 'wait') blocking = fit.blocking;
+        else {
+          await this.evictAndReserve(slot, plan.evict, fit.kind === 'evict' ? fit.evict : []);
+          return;
         }
-        return;
       }
       const left = deadline - ctx.clock.now();
       if (left <= 0) {
         const waited = (s.evictionRetries * s.evictionRetryIntervalMs) / 1000;
-        this.refuse(slot, 'busy', plan.blocking, `busy models hold what ${slot.name} needs after waiting ${waited}s: ${plan.blocking.join(', ')}`);
+        this.refuse(slot, 'busy', blocking, `busy models hold what ${slot.name} needs after waiting ${waited}s: ${blocking.join(', ')}`);
       }
       // Wake as soon as anything finishes, or at the retry interval at the latest.
       await Promise.race([ctx.changed.wait(), sleep(ctx.clock, Math.min(s.evictionRetryIntervalMs, left))]);
     }
   }
 
-  private refuse(slot: ModelSlot, code: 'pinned_conflict' | 'busy', blocking: string[], message: string): never {
+  /** Reserves room for `slot`, then stops what must go; with GPU data, waits until freed memory shows. */
+  private async evictAndReserve(slot: ModelSlot, evict: Eviction[], forMemory: MemEviction[]): Promise<void> {
+    const { ctx } = this;
+    const s = ctx.settings();
+    slot.reserved = true;
+    ctx.notify(slot);
+    const info = ctx.memory()?.info() ?? null;
+    const usedBefore = info ? info.devices.reduce((n, d) => n + d.used, 0) : null;
+    const victims: { slot: ModelSlot; inst: Instance; cause: StopCause }[] = [];
+    for (const e of evict) {
+      const victim = ctx.slots.get(e.name)!;
+      const detail = e.reason === 'group' ? `shares group "${e.group}" with ${slot.name}` : `least recently used; max_active is ${s.maxActive}`;
+      victims.push({ slot: victim, inst: victim.instance!, cause: { kind: 'evicted', reason: e.reason, for: slot.name, group: e.group, force: s.forceEvictionWhenBusy, detail, vramBefore: usedBefore } });
+    }
+    for (const e of forMemory) {
+      const victim = ctx.slots.get(e.name)!;
+      const detail = `frees ${humanBytes(e.frees)} so that ${slot.name} fits in GPU memory`;
+      victims.push({ slot: victim, inst: victim.instance!, cause: { kind: 'evicted', reason: 'memory', for: slot.name, force: s.forceEvictionWhenBusy, detail, vramBefore: usedBefore } });
+    }
+    const since = ctx.clock.now();
+    const pids = victims.map((v) => v.inst.pid).filter((p): p is number => p !== null);
+    try {
+      await Promise.all(victims.map((v) => this.unloader.stop(v.slot, v.inst, v.cause)));
+      // VRAM comes back after the process exits, not with it: start only once the sampler shows it.
+      const oracle = ctx.memory();
+      if (oracle && info?.kind === 'gpu' && pids.length) await oracle.released(pids, since, RELEASE_TIMEOUT_MS);
+    } catch (err) {
+      slot.reserved = false;
+      ctx.notify(slot);
+      throw err;
+    }
+  }
+
+  /** CONTRACT §4 rule 4: with GPU data, a model that would not fit evicts idle models first, else no_memory. */
+  private planMemory(slot: ModelSlot, evict: Eviction[]): { kind: 'fits' } | { kind: 'evict'; evict: MemEviction[] } | { kind: 'wait'; blocking: string[] } | { kind: 'refuse'; blocking: string[]; message: string } {
+    const { ctx } = this;
+    const oracle = ctx.memory();
+    const info = oracle?.info();
+    if (!oracle || !info || info.kind !== 'gpu') return { kind: 'fits' };
+    const need = oracle.needOf(slot.config);
+    if (!need) return { kind: 'fits' };
+    const s = ctx.settings();
+    const free = freeBytes(info, oracle.devicesOf(slot.config), s.vramHeadroomBytes);
+    const leaving = new Set(evict.map((e) => e.name));
+    const freeing = evict.reduce((n, e) => n + (ctx.vramOf(e.name) ?? 0), 0);
+    const residents: MemResident[] = this.residents()
+      .filter((r) => !leaving.has(r.name) && r.name !== slot.name)
+      .map((r) => ({ ...r, vram: ctx.vramOf(r.name) ?? (r.state === 'starting' ? oracle.needOf(ctx.slots.get(r.name)!.config) : null) }));
+    const fit = planFit({ need, free, freeing, residents, force: s.forceEvictionWhenBusy });
+    if (fit.kind !== 'refuse') return fit;
+    const held = fit.blocking.map((n) => `${n} (${humanBytes(ctx.vramOf(n))})`);
+    const ours = residents.reduce((n, r) => n + (r.vram ?? 0), 0);
+    const used = info.devices.reduce((n, d) => n + d.used, 0);
+    const other = Math.max(0, used - ours);
+    const message = `${slot.name} needs ${humanBytes(need)} but ${humanBytes(Math.max(0, free + freeing))} is free (after vram_headroom ${humanBytes(s.vramHeadroomBytes)}); held by ${[...held, `other processes (${humanBytes(other)})`].join(', ')}`;
+    return { kind: 'refuse', blocking: fit.blocking, message };
+  }
+
+  private refuse(slot: ModelSlot, code: 'pinned_conflict' | 'busy' | 'no_memory', blocking: string[], message: string): never {
     this.ctx.events.append({ type: 'load_refused', model: slot.name, reason: code, message, data: { blocking, for: slot.name } });
     const retry = code === 'busy' ? { retry_after_s: Math.max(1, Math.ceil(this.ctx.settings().evictionRetryIntervalMs / 1000)) } : {};
     throw new LoadoutError(code, message, { blocking, ...retry });

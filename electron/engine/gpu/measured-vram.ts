@@ -1,0 +1,50 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * What each model really used the last time it ran (its peak), remembered across restarts in
+ * `<stateDir>/vram.json`: the best predictor of its next load, better than any estimate.
+ */
+export class MeasuredVram {
+  private readonly peaks = new Map<string, number>();
+  private dirty = false;
+
+  constructor(private readonly file: string | null) {
+    if (!file) return;
+    try {
+      const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(data)) if (typeof v === 'number' && v > 0) this.peaks.set(k, v);
+    } catch {
+      // no file yet, or unreadable: start empty; it is rewritten on the next measurement
+    }
+  }
+
+  static inStateDir(stateDir: string): MeasuredVram {
+    return new MeasuredVram(join(stateDir, 'vram.json'));
+  }
+
+  get(model: string): number | null {
+    return this.peaks.get(model) ?? null;
+  }
+
+  /** A new instance starts its peak afresh (its args may have changed). */
+  reset(model: string): void {
+    this.peaks.delete(model);
+  }
+
+  record(model: string, bytes: number): void {
+    if (bytes <= (this.peaks.get(model) ?? 0)) return;
+    this.peaks.set(model, bytes);
+    this.dirty = true;
+  }
+
+  /** Writes atomically when something changed (called on sample ticks, cheap when clean). */
+  flush(): void {
+    if (!this.dirty || !this.file) return;
+    this.dirty = false;
+    mkdirSync(join(this.file, '..'), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.peaks), null, 2));
+    renameSync(tmp, this.file);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The dashboard's only door into main. A sandboxed preload may require nothing but `electron` and
+ * cannot be an ES module, hence CommonJS with type-only imports from shared/: nothing of shared/ is
+ * loaded at run time. It exposes two verbs built on named channels, never `ipcRenderer` itself
+ * (security checklist 20): a page that could call ipcRenderer could send anything to main.
+ */
+// CommonJS under verbatimModuleSyntax must spell require this way; the sandbox allows nothing else.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import electron = require('electron');
+import type { InvokeReply, LoadoutBridge } from '../shared/bridge.js';
+import type { IPC_CHANNELS } from '../shared/http-routes.js';
+import type { Push } from '../shared/push.js';
+
+// Inlined from shared/http-routes.ts (a sandboxed preload cannot load it); `satisfies` breaks the build
+// if the two ever disagree.
+const CHANNELS = { invoke: 'loadout:invoke', event: 'loadout:event', ready: 'loadout:ready' } as const satisfies typeof IPC_CHANNELS;
+
+type Failure = Extract<InvokeReply<unknown>, { ok: false }>['error'];
+
+/** Error carrying the reply's code and status, like the HTTP transport throws. */
+function bridgeError(error: Failure): Error {
+  return Object.assign(new Error(error.message), {
+    code: error.code,
+    status: error.status,
+    ...(error.blocking ? { blocking: error.blocking } : {}),
+  });
+}
+
+function createBridge(ipc: Pick<typeof electron.ipcRenderer, 'invoke' | 'send' | 'on' | 'removeListener'>): LoadoutBridge {
+  let readySent = false;
+  return {
+    async invoke(command, payload) {
+      const reply = (await ipc.invoke(CHANNELS.invoke, command, payload)) as InvokeReply<never>;
+      if (reply.ok) return reply.value;
+      throw bridgeError(reply.error);
+    },
+    onEvent(listener) {
+      // The page's own listener never sees the IPC event object (it holds `sender`, i.e. ipcRenderer).
+      const forward = (_event: unknown, push: Push): void => listener(push);
+      ipc.on(CHANNELS.event, forward);
+      // Main queues pushes until the page listens; the first subscription is that moment.
+      if (!readySent) {
+        readySent = true;
+        ipc.send(CHANNELS.ready);
+      }
+      return () => {
+        ipc.removeListener(CHANNELS.event, forward);
+      };
+    },
+  };
+}
+
+const bridge = createBridge(electron.ipcRenderer);
+// Wrapped in fresh functions so the page gets exactly these two, with no prototype to walk.
+electron.contextBridge.exposeInMainWorld('loadout', {
+  invoke: (command: Parameters<LoadoutBridge['invoke']>[0], payload: Parameters<LoadoutBridge['invoke']>[1]) => bridge.invoke(command, payload),
+  onEvent: (listener: (push: Push) => void) => bridge.onEvent(listener),
+});

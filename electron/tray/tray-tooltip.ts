@@ -1,0 +1,35 @@
+import type { GpuSnapshot } from '../../shared/gpu.js';
+import type { ModelView } from '../../shared/model-view.js';
+
+const GIB = 1024 ** 3;
+
+export interface MemoryTotals {
+  label: 'VRAM' | 'RAM';
+  usedBytes: number;
+  totalBytes: number;
+}
+
+/** Summed over devices; RAM when the sampler fell back to system memory; null without data. */
+export function memoryTotals(gpu: GpuSnapshot | null): MemoryTotals | null {
+  if (!gpu || gpu.source === 'none' || gpu.devices.length === 0) return null;
+  const totalBytes = gpu.devices.reduce((sum, d) => sum + d.total_bytes, 0);
+  if (totalBytes <= 0) return null;
+  const usedBytes = gpu.devices.reduce((sum, d) => sum + d.used_bytes, 0);
+  return { label: gpu.source === 'ram' ? 'RAM' : 'VRAM', usedBytes, totalBytes };
+}
+
+const gib = (bytes: number): string => (bytes / GIB).toFixed(1);
+
+/** `Loadout — 2 loaded · VRAM 13.4/24.0 GiB`; a model counts as loaded while it is ready (busy included). */
+export function trayTooltip(models: ModelView[], gpu: GpuSnapshot | null): string {
+  const loaded = models.filter((m) => m.state === 'ready').length;
+  const head = `Loadout — ${loaded} loaded`;
+  const mem = memoryTotals(gpu);
+  return mem ? `${head} · ${mem.label} ${gib(mem.usedBytes)}/${gib(mem.totalBytes)} GiB` : head;
+}
+
+/** The short text macOS shows next to the icon (Tray.setTitle); empty without memory data. */
+export function trayTitle(gpu: GpuSnapshot | null): string {
+  const mem = memoryTotals(gpu);
+  return mem ? `${gib(mem.usedBytes)}/${gib(mem.totalBytes)}G` : '';
+}
