@@ -1,0 +1,90 @@
+import { memo } from 'react';
+import { humanBytes } from '../../../shared/units.js';
+import { useActions, useDashboard } from '../../store/hooks.js';
+import { canUnload, displayState, lastError } from '../../store/selectors.js';
+import { IdleCountdown } from './IdleCell.js';
+import { PinSwitch } from './PinSwitch.js';
+import { StateBadge } from './StateBadge.js';
+
+interface ModelRowProps {
+  name: string;
+  /** 1-based position among all rows, for aria-rowindex (only a window of rows is in the DOM). */
+  rowIndex: number;
+  errorOpen: boolean;
+  onToggleError: (name: string) => void;
+}
+
+/**
+ * One model. Memoized and subscribed to its own slice only, so a push about one model re-renders
+ * one row, not five hundred.
+ */
+export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onToggleError }: ModelRowProps) {
+  const model = useDashboard((s) => s.models[name]);
+  const pending = useDashboard((s) => s.pending[name]);
+  const actionError = useDashboard((s) => s.actionErrors[name]);
+  const following = useDashboard((s) => s.logs.model === name);
+  const actions = useActions();
+  if (!model) return null;
+
+  const error = lastError(model, actionError);
+  const up = canUnload(model);
+  const working = pending === 'load' || pending === 'unload';
+
+  return (
+    <tr aria-rowindex={rowIndex} className={following ? 'row-following' : undefined}>
+      <th scope="row" className="col-name">
+        <span className="model-name" title={model.name}>{model.name}</span>
+        {model.aliases.length > 0 ? <span className="model-sub faint" title={model.aliases.join(', ')}>{model.aliases.join(', ')}</span> : null}
+      </th>
+      <td><StateBadge state={displayState(model)} /></td>
+      <td className="num">{model.inflight > 0 ? model.inflight : <span className="faint">0</span>}</td>
+      <td className="num">
+        {/* The engine sets idle_deadline only where an idle unload is pending (not pinned, not busy). */}
+        {model.idle_deadline ? <IdleCountdown deadline={model.idle_deadline} /> : <span className="faint">—</span>}
+      </td>
+      <td className="num">{model.vram_bytes !== null ? humanBytes(model.vram_bytes) : <span className="faint">—</span>}</td>
+      <td className="col-groups">
+        {model.groups.length === 0 ? <span className="faint">—</span> : model.groups.map((g) => <span key={g} className="chip">{g}</span>)}
+      </td>
+      <td>
+        {up ? (
+          <button type="button" className="btn btn-small action-btn" aria-label={`Unload ${name}`} disabled={working || model.state === 'stopping'} aria-busy={pending === 'unload' || undefined} onClick={() => void actions.unload(name)}>
+            {pending === 'unload' ? 'Unloading…' : 'Unload'}
+          </button>
+        ) : (
+          <button type="button" className="btn btn-small btn-primary action-btn" aria-label={`Load ${name}`} disabled={working} aria-busy={pending === 'load' || undefined} onClick={() => void actions.load(name)}>
+            {pending === 'load' ? 'Loading…' : 'Load'}
+          </button>
+        )}
+      </td>
+      <td>
+        <PinSwitch name={name} pinned={model.pinned} busy={pending === 'pin'} onChange={(p) => void actions.setPinned(name, p)} />
+      </td>
+      <td className="col-error">
+        {error ? (
+          <button
+            type="button"
+            className="error-link"
+            aria-label={`Show error for ${name}`}
+            aria-expanded={errorOpen}
+            aria-controls={errorOpen ? 'model-error-details' : undefined}
+            title={error.message}
+            onClick={() => onToggleError(name)}
+          >
+            {error.exit_code !== null ? <span className="chip chip-bad">exit {error.exit_code}</span> : null}
+            <span className="error-text">{error.message}</span>
+          </button>
+        ) : (
+          <span className="faint">—</span>
+        )}
+      </td>
+      <td>
+        <button type="button" className="btn btn-ghost btn-small" aria-label={`Show logs for ${name}`} aria-pressed={following} title="Show logs" onClick={() => actions.followLogs(name)}>
+          <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">
+            <path d="M2 3h10M2 6h10M2 9h6M2 12h8" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
+          </svg>
+        </button>
+      </td>
+    </tr>
+  );
+});

@@ -1,0 +1,60 @@
+import { useCallback, useState } from 'react';
+import { useDashboard } from '../../store/hooks.js';
+import { useWindow } from '../../lib/use-window.js';
+import { Panel } from '../../ui/Panel.js';
+import { ErrorDetails } from './ErrorDetails.js';
+import { ModelRow } from './ModelRow.js';
+import { ModelsSummary } from './ModelsSummary.js';
+import './models.css';
+
+/** Must match `.models-table tbody tr` height in models.css: windowing relies on fixed rows. */
+export const MODEL_ROW_HEIGHT = 40;
+const COLUMNS = 10;
+
+export function ModelsTable() {
+  const names = useDashboard((s) => s.names);
+  const hasSnapshot = useDashboard((s) => s.hasSnapshot);
+  const [errorFor, setErrorFor] = useState<string | null>(null);
+  const { ref, onScroll, window: win } = useWindow(names.length, MODEL_ROW_HEIGHT);
+  const toggleError = useCallback((name: string) => setErrorFor((cur) => (cur === name ? null : name)), []);
+
+  const rows = [];
+  for (let i = win.start; i < win.end; i++) {
+    const name = names[i];
+    if (name !== undefined) rows.push(<ModelRow key={name} name={name} rowIndex={i + 2} errorOpen={errorFor === name} onToggleError={toggleError} />);
+  }
+
+  return (
+    <Panel title="Models" className="models-panel" actions={<ModelsSummary />}>
+      <div className="models-scroll" ref={ref} onScroll={onScroll}>
+        <table className="models-table" aria-label="Models" aria-rowcount={names.length + 1}>
+          <colgroup>
+            <col className="w-name" /><col className="w-state" /><col className="w-num" /><col className="w-idle" /><col className="w-vram" />
+            <col className="w-groups" /><col className="w-action" /><col className="w-pin" /><col /><col className="w-logs" />
+          </colgroup>
+          <thead>
+            <tr aria-rowindex={1}>
+              <th scope="col">Model</th>
+              <th scope="col">State</th>
+              <th scope="col" className="num">In&#8209;flight</th>
+              <th scope="col" className="num">Idle in</th>
+              <th scope="col" className="num">VRAM</th>
+              <th scope="col">Groups</th>
+              <th scope="col"><span className="visually-hidden">Load or unload</span></th>
+              <th scope="col">Pinned</th>
+              <th scope="col">Last error</th>
+              <th scope="col"><span className="visually-hidden">Logs</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {win.padTop > 0 ? <tr className="spacer" aria-hidden="true" style={{ height: win.padTop }}><td colSpan={COLUMNS} /></tr> : null}
+            {rows}
+            {win.padBottom > 0 ? <tr className="spacer" aria-hidden="true" style={{ height: win.padBottom }}><td colSpan={COLUMNS} /></tr> : null}
+          </tbody>
+        </table>
+        {names.length === 0 ? <p className="empty">{hasSnapshot ? 'No models configured. Add some under models: in the config file.' : 'Loading…'}</p> : null}
+      </div>
+      {errorFor ? <ErrorDetails name={errorFor} onClose={() => setErrorFor(null)} /> : null}
+    </Panel>
+  );
+}

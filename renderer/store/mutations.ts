@@ -1,0 +1,85 @@
+import type { LogLine } from '../../shared/commands.js';
+import type { ModelView } from '../../shared/model-view.js';
+import type { TransportError } from '../transport/transport-error.js';
+import { emptyLog, logFromArray, logToArray } from './append-log.js';
+import { applyPush } from './reducer.js';
+import { LOG_LINES_CAP, TOASTS_CAP, type ActionKind, type DashboardState } from './state.js';
+
+// Pure updates for the state the dashboard owns itself (pending actions, errors, toasts, the log panel).
+
+function without<V>(record: Readonly<Record<string, V>>, key: string): Record<string, V> {
+  if (!(key in record)) return record;
+  const copy = { ...record };
+  delete copy[key];
+  return copy;
+}
+
+export function startAction(state: DashboardState, name: string, action: ActionKind): DashboardState {
+  return { ...state, pending: { ...state.pending, [name]: action } };
+}
+
+/** A command answered with the model's new view: apply it like a push, clear the row's pending and error. */
+export function actionSucceeded(state: DashboardState, name: string, model: ModelView): DashboardState {
+  const next = applyPush(state, { type: 'model', model });
+  return { ...next, pending: without(next.pending, name), actionErrors: without(next.actionErrors, name) };
+}
+
+const VERB: Record<ActionKind, string> = { load: 'Load', unload: 'Unload', pin: 'Pin change for' };
+
+export function actionFailed(state: DashboardState, name: string, action: ActionKind, error: TransportError, at: string): DashboardState {
+  const withToast = addToast(state, `${VERB[action]} ${name} failed: ${firstLine(error.message)}`);
+  return {
+    ...withToast,
+    pending: without(state.pending, name),
+    actionErrors: {
+      ...state.actionErrors,
+      [name]: {
+        action,
+        code: error.code,
+        message: error.message,
+        exit_code: error.details.exit_code ?? null,
+        log_tail: error.details.log_tail ?? [],
+        at,
+      },
+    },
+  };
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n', 1)[0] ?? text;
+  return line.length > 160 ? `${line.slice(0, 157)}…` : line;
+}
+
+export function addToast(state: DashboardState, message: string): DashboardState {
+  const toasts = [...state.toasts, { id: state.nextToastId, message }];
+  return { ...state, toasts: toasts.slice(-TOASTS_CAP), nextToastId: state.nextToastId + 1 };
+}
+
+export function dismissToast(state: DashboardState, id: number): DashboardState {
+  const toasts = state.toasts.filter((t) => t.id !== id);
+  return toasts.length === state.toasts.length ? state : { ...state, toasts };
+}
+
+export function followModel(state: DashboardState, model: string | null): DashboardState {
+  return { ...state, logs: { model, lines: emptyLog(), loaded: model === null, error: null } };
+}
+
+function lineKey(l: LogLine): string {
+  return `${l.at}\u0000${l.stream}\u0000${l.text}`;
+}
+
+/**
+ * Puts the `logs.tail` answer in front of any live lines that came in while it was on its way,
+ * dropping live lines the tail already holds.
+ */
+export function tailLoaded(state: DashboardState, model: string, tail: LogLine[]): DashboardState {
+  if (state.logs.model !== model) return state;
+  const seen = new Set(tail.map(lineKey));
+  const live = logToArray(state.logs.lines).filter((l) => !seen.has(lineKey(l)));
+  return { ...state, logs: { ...state.logs, lines: logFromArray([...tail, ...live], LOG_LINES_CAP), loaded: true, error: null } };
+}
+
+export function tailFailed(state: DashboardState, model: string, message: string): DashboardState {
+  if (state.logs.model !== model) return state;
+  return { ...state, logs: { ...state.logs, loaded: true, error: message } };
+}

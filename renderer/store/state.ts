@@ -1,0 +1,85 @@
+import type { LogLine } from '../../shared/commands.js';
+import type { LoadoutEvent } from '../../shared/events.js';
+import type { GpuHistoryPoint, GpuSnapshot } from '../../shared/gpu.js';
+import type { ModelView } from '../../shared/model-view.js';
+import type { WatchdogSettingsView } from '../../shared/settings.js';
+import { emptyLog, type AppendLog } from './append-log.js';
+
+export const EVENTS_CAP = 10_000;
+export const LOG_LINES_CAP = 2_000;
+export const GPU_HISTORY_MS = 10 * 60_000;
+export const TOASTS_CAP = 4;
+
+/** `connecting` until the first snapshot; `offline` when even that failed (see connectionError). */
+export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+export type ActionKind = 'load' | 'unload' | 'pin';
+
+/** A failed action, kept on the model's row until the next attempt succeeds. */
+export interface ActionError {
+  action: ActionKind;
+  code: string;
+  message: string;
+  exit_code: number | null;
+  log_tail: string[];
+  at: string;
+}
+
+export interface Toast {
+  id: number;
+  message: string;
+}
+
+export interface LogsState {
+  /** The followed model, or null. */
+  model: string | null;
+  lines: AppendLog<LogLine>;
+  /** False until `logs.tail` answered (or failed). */
+  loaded: boolean;
+  error: string | null;
+}
+
+export interface DashboardState {
+  hasSnapshot: boolean;
+  models: Readonly<Record<string, ModelView>>;
+  /** Model names, sorted; a new array only when the set of names changes. */
+  names: readonly string[];
+  settings: WatchdogSettingsView | null;
+  gpu: GpuSnapshot | null;
+  gpuHistory: AppendLog<GpuHistoryPoint>;
+  events: AppendLog<LoadoutEvent>;
+  lastSeq: number;
+  connection: Connection;
+  connectionError: string | null;
+  configError: string | null;
+  configFile: string | null;
+  version: string | null;
+  logs: LogsState;
+  pending: Readonly<Record<string, ActionKind>>;
+  actionErrors: Readonly<Record<string, ActionError>>;
+  toasts: readonly Toast[];
+  nextToastId: number;
+}
+
+export function initialState(): DashboardState {
+  return {
+    hasSnapshot: false,
+    models: {},
+    names: [],
+    settings: null,
+    gpu: null,
+    gpuHistory: emptyLog(),
+    events: emptyLog(),
+    lastSeq: 0,
+    connection: 'connecting',
+    connectionError: null,
+    configError: null,
+    configFile: null,
+    version: null,
+    logs: { model: null, lines: emptyLog(), loaded: false, error: null },
+    pending: {},
+    actionErrors: {},
+    toasts: [],
+    nextToastId: 1,
+  };
+}

@@ -1,0 +1,97 @@
+import type { MenuItemConstructorOptions } from 'electron';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Push } from '../../../shared/push.js';
+import { IPC_CHANNELS } from '../../../shared/http-routes.js';
+type Fake = typeof import('../../fakes/electron.js');
+let fake: Fake;
+import { recordingCommands, model } from './fixtures.js';
+
+// The composition root, run against the fake electron and a fake service: it proves the wiring, not
+// the decisions (those have their own tests).
+const state = vi.hoisted(() => ({
+  stops: 0,
+  started: [] as unknown[],
+  ensured: [] as string[],
+  listeners: [] as ((p: unknown) => void)[],
+}));
+
+vi.mock('../../../electron/engine/config/default-config.js', () => ({
+  defaultConfigPath: () => '/home/u/.config/loadout/config.yaml',
+  ensureConfigFile: async (file: string) => (state.ensured.push(file), true),
+}));
+
+vi.mock('../../../electron/engine/platform/logger.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../electron/engine/platform/logger.js')>();
+  return { ...real, createLogger: () => real.silentLogger };
+});
+
+vi.mock('../../../electron/service.js', () => ({
+  startService: async (opts: unknown) => {
+    state.started.push(opts);
+    const { handlers } = recordingCommands({ 'models.list': async () => ({ models: [model('a')] }), 'gpu.get': async () => null });
+    return {
+      commands: handlers,
+      url: 'http://127.0.0.1:11500',
+      configFile: '/home/u/.config/loadout/config.yaml',
+      onPush: (l: (p: Push) => void) => (state.listeners.push(l as (p: unknown) => void), () => undefined),
+      onLog: () => () => undefined,
+      stop: async () => void state.stops++,
+    };
+  },
+}));
+
+const argv = process.argv;
+
+async function boot(extraArgs: string[] = []) {
+  process.argv = [...argv, ...extraArgs];
+  await import('../../../electron/main.js');
+  await vi.waitFor(() => expect(fake.Tray.instances).toHaveLength(1));
+  await vi.waitFor(() => expect(fake.Tray.instances[0]?.menu).not.toBeNull());
+}
+
+describe('main', () => {
+  beforeEach(async () => {
+    // main runs on import: each test loads it afresh, together with a fresh fake electron.
+    vi.resetModules();
+    fake = await import('../../fakes/electron.js');
+    Object.assign(state, { stops: 0, started: [], ensured: [], listeners: [] });
+  });
+  afterEach(() => {
+    process.argv = argv;
+  });
+
+  it('registers the app scheme, creates the config, starts the service and shows the dashboard', async () => {
+    await boot();
+    expect(fake.protocol.callsOf('registerSchemesAsPrivileged')).toHaveLength(1);
+    expect(fake.protocol.handlers.has('app')).toBe(true);
+    expect(state.ensured).toEqual(['/home/u/.config/loadout/config.yaml']);
+    expect(state.started).toEqual([{ configFile: '/home/u/.config/loadout/config.yaml', rendererDir: '/app/dist/renderer', logger: expect.anything() }]);
+    expect([...fake.ipcMain.handlers.keys()]).toEqual([IPC_CHANNELS.invoke]);
+    expect(fake.BrowserWindow.instances).toHaveLength(1);
+    expect(fake.BrowserWindow.instances[0]?.callsOf('loadURL')).toEqual([['app://ui/index.html']]);
+    expect(fake.session.defaultSession.permissionCheckHandler?.(null, 'media')).toBe(false);
+  });
+
+  it('starts in the tray only with --hidden, and a second launch shows the window', async () => {
+    await boot(['--hidden']);
+    expect(fake.BrowserWindow.instances).toHaveLength(0);
+    fake.app.emit('second-instance');
+    expect(fake.BrowserWindow.instances).toHaveLength(1);
+  });
+
+  it('quits from the tray only after the service stopped every backend', async () => {
+    await boot(['--hidden']);
+    const menu = fake.Tray.instances[0]?.menu?.template as MenuItemConstructorOptions[];
+    (menu.find((i) => i.label === 'Quit Loadout')?.click as () => void)();
+    await vi.waitFor(() => expect(fake.app.callsOf('exit')).toEqual([[0]]));
+    expect(state.stops).toBe(1);
+  });
+
+  it('steps aside when another instance holds the lock', async () => {
+    fake.app.singleInstanceLock = false;
+    process.argv = [...argv];
+    await import('../../../electron/main.js');
+    expect(fake.app.callsOf('quit')).toHaveLength(1);
+    expect(state.started).toHaveLength(0);
+  });
+});

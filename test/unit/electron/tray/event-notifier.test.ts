@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { LoadoutEvent } from '../../../../shared/events.js';
+import type { Push } from '../../../../shared/push.js';
+import { FakeClock } from '../../../../electron/engine/platform/fake-clock.js';
+import { EventNotifier } from '../../../../electron/tray/event-notifier.js';
+import { notificationFor } from '../../../../electron/tray/event-notification.js';
+
+let seq = 0;
+function event(type: LoadoutEvent['type'], model: string | null, reason: string | null = null): Push {
+  return { type: 'event', event: { seq: ++seq, at: '2026-11-26T21:00:00.000Z', type, model, reason, message: `${type} ${model}`, data: {} } as LoadoutEvent };
+}
+const eventOf = (push: Push): LoadoutEvent => (push as Extract<Push, { type: 'event' }>).event;
+
+describe('notificationFor', () => {
+  it('notifies evictions, failures and models that exited on their own', () => {
+    expect(notificationFor(eventOf(event('model_evicted', 'a', 'lru')))?.title).toBe('a unloaded (lru)');
+    expect(notificationFor(eventOf(event('model_failed', 'a')))?.title).toBe('a failed');
+    expect(notificationFor(eventOf(event('model_stopped', 'a', 'exited')))?.title).toBe('a exited');
+  });
+
+  it('stays quiet about what the user did', () => {
+    expect(notificationFor(eventOf(event('model_stopped', 'a', 'manual')))).toBeNull();
+    expect(notificationFor(eventOf(event('model_ready', 'a')))).toBeNull();
+    expect(notificationFor(eventOf(event('config_reloaded', null)))).toBeNull();
+  });
+});
+
+describe('EventNotifier', () => {
+  it('rate-limits a crash loop and ends the burst with one summary', () => {
+    const clock = new FakeClock();
+    const shown: string[] = [];
+    const notifier = new EventNotifier({ clock, show: (title) => shown.push(title) });
+    notifier.handle(event('model_failed', 'a'));
+    clock.advance(1_000);
+    notifier.handle(event('model_failed', 'a'));
+    clock.advance(1_000);
+    notifier.handle(event('model_failed', 'a'));
+    notifier.handle({ type: 'log', model: 'a', line: { at: '', stream: 'stderr', text: 'boom' } });
+    expect(shown).toEqual(['a failed']);
+    clock.advance(30_000);
+    expect(shown).toEqual(['a failed', 'Loadout: 2 more notifications']);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('cancels its pending summary on dispose', () => {
+    const clock = new FakeClock();
+    const shown: string[] = [];
+    const notifier = new EventNotifier({ clock, show: (title) => shown.push(title) });
+    notifier.handle(event('model_evicted', 'a', 'idle'));
+    notifier.handle(event('model_evicted', 'a', 'idle'));
+    notifier.dispose();
+    clock.advance(120_000);
+    expect(shown).toEqual(['a unloaded (idle)']);
+  });
+});
