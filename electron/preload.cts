@@ -7,7 +7,7 @@
 // CommonJS under verbatimModuleSyntax must spell require this way; the sandbox allows nothing else.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import electron = require('electron');
-import type { InvokeReply, LoadoutBridge } from '../shared/bridge.js';
+import type { InvokeReply, PreloadApi } from '../shared/bridge.js';
 import type { IPC_CHANNELS } from '../shared/http-routes.js';
 import type { Push } from '../shared/push.js';
 
@@ -15,25 +15,12 @@ import type { Push } from '../shared/push.js';
 // if the two ever disagree.
 const CHANNELS = { invoke: 'loadout:invoke', event: 'loadout:event', ready: 'loadout:ready' } as const satisfies typeof IPC_CHANNELS;
 
-type Failure = Extract<InvokeReply<unknown>, { ok: false }>['error'];
-
-/** Error carrying the reply's code and status, like the HTTP transport throws. */
-function bridgeError(error: Failure): Error {
-  return Object.assign(new Error(error.message), {
-    code: error.code,
-    status: error.status,
-    ...(error.blocking ? { blocking: error.blocking } : {}),
-  });
-}
-
-function createBridge(ipc: Pick<typeof electron.ipcRenderer, 'invoke' | 'send' | 'on' | 'removeListener'>): LoadoutBridge {
+function createBridge(ipc: Pick<typeof electron.ipcRenderer, 'invoke' | 'send' | 'on' | 'removeListener'>): PreloadApi {
   let readySent = false;
   return {
-    async invoke(command, payload) {
-      const reply = (await ipc.invoke(CHANNELS.invoke, command, payload)) as InvokeReply<never>;
-      if (reply.ok) return reply.value;
-      throw bridgeError(reply.error);
-    },
+    // The reply stays a plain object: an Error crossing the context bridge would lose its code and
+    // details (electron/electron#25596). The page's transport unwraps it.
+    invoke: (command, payload) => ipc.invoke(CHANNELS.invoke, command, payload) as Promise<InvokeReply<never>>,
     onEvent(listener) {
       // The page's own listener never sees the IPC event object (it holds `sender`, i.e. ipcRenderer).
       const forward = (_event: unknown, push: Push): void => listener(push);
@@ -53,6 +40,6 @@ function createBridge(ipc: Pick<typeof electron.ipcRenderer, 'invoke' | 'send' |
 const bridge = createBridge(electron.ipcRenderer);
 // Wrapped in fresh functions so the page gets exactly these two, with no prototype to walk.
 electron.contextBridge.exposeInMainWorld('loadout', {
-  invoke: (command: Parameters<LoadoutBridge['invoke']>[0], payload: Parameters<LoadoutBridge['invoke']>[1]) => bridge.invoke(command, payload),
+  invoke: (command: Parameters<PreloadApi['invoke']>[0], payload: Parameters<PreloadApi['invoke']>[1]) => bridge.invoke(command, payload),
   onEvent: (listener: (push: Push) => void) => bridge.onEvent(listener),
 });

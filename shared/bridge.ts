@@ -10,5 +10,26 @@ export interface LoadoutBridge {
   onEvent(listener: (push: Push) => void): () => void;
 }
 
-/** How an invoke failure crosses IPC: the error body, never a thrown Error with a stack. */
-export type InvokeReply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; status: number; blocking?: string[] } };
+/** How an invoke failure crosses IPC: the error body (as the HTTP API sends it), never a stack. */
+export interface InvokeFailureBody {
+  code: string;
+  message: string;
+  status: number;
+  blocking?: string[];
+  exit_code?: number | null;
+  log_tail?: string[];
+  retry_after_s?: number;
+  field?: string;
+}
+
+export type InvokeReply<T> = { ok: true; value: T } | { ok: false; error: InvokeFailureBody };
+
+/**
+ * What the preload exposes as `window.loadout`. Replies cross the context bridge as plain objects: an
+ * Error thrown across it keeps only its message (electron/electron#25596), losing code and details.
+ * The renderer's IPC transport unwraps them into the same errors the HTTP transport throws.
+ */
+export interface PreloadApi {
+  invoke<C extends CommandName>(command: C, payload: CommandPayload<C>): Promise<InvokeReply<CommandResult<C>>>;
+  onEvent(listener: (push: Push) => void): () => void;
+}

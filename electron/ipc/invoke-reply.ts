@@ -4,8 +4,8 @@ import { ERROR_STATUS, isLoadoutError, type ErrorCode } from '../../shared/error
 
 export type InvokeFailure = Extract<InvokeReply<never>, { ok: false }>;
 
-export function failure(code: ErrorCode, message: string, blocking?: string[]): InvokeFailure {
-  return { ok: false, error: { code, message, status: ERROR_STATUS[code], ...(blocking ? { blocking } : {}) } };
+export function failure(code: ErrorCode, message: string, details: Omit<InvokeFailure['error'], 'code' | 'message' | 'status'> = {}): InvokeFailure {
+  return { ok: false, error: { code, message, status: ERROR_STATUS[code], ...details } };
 }
 
 /** `name: Too small …; force: Invalid input …`: the renderer shows it, so it names each field. */
@@ -18,6 +18,6 @@ export function describeIssues(error: z.ZodError): string {
  * anything else is a bug, reported as `internal` with its message only (a stack never crosses IPC).
  */
 export function failureFromError(error: unknown): InvokeFailure {
-  if (isLoadoutError(error)) return failure(error.code, error.message, error.details.blocking);
+  if (isLoadoutError(error)) return failure(error.code, error.message, error.details);
   return failure('internal', error instanceof Error ? error.message : String(error));
 }

@@ -1,4 +1,4 @@
-import type { LoadoutBridge } from '../../shared/bridge.js';
+import type { PreloadApi } from '../../shared/bridge.js';
 import { toTransportError } from './transport-error.js';
 import type { Transport } from './transport.js';
 
@@ -6,15 +6,18 @@ import type { Transport } from './transport.js';
  * The desktop face: the preload's bridge (`window.loadout`). IPC cannot drop, so there is no connection
  * state; log lines arrive as `log` pushes once main is told which model this window follows.
  */
-export function createIpcTransport(bridge: LoadoutBridge, onError: (error: Error) => void): Transport {
+export function createIpcTransport(bridge: PreloadApi, onError: (error: Error) => void): Transport {
   const report = (e: unknown): void => onError(toTransportError(e));
   return {
     async invoke(command, payload) {
+      let reply;
       try {
-        return await bridge.invoke(command, payload);
+        reply = await bridge.invoke(command, payload);
       } catch (e) {
         throw toTransportError(e);
       }
+      if (reply.ok) return reply.value;
+      throw toTransportError(reply.error);
     },
     onEvent: (listener) => bridge.onEvent(listener),
     followLogs(model, listener) {
@@ -23,11 +26,11 @@ export function createIpcTransport(bridge: LoadoutBridge, onError: (error: Error
         if (active && push.type === 'log' && push.model === model) listener(push.line);
       });
       // A failure here only means no live lines: the panel still shows the tail, so report and carry on.
-      bridge.invoke('logs.follow', { name: model }).catch(report);
+      bridge.invoke('logs.follow', { name: model }).then((r) => r.ok || report(r.error), report);
       return () => {
         active = false;
         off();
-        bridge.invoke('logs.follow', { name: null }).catch(report);
+        bridge.invoke('logs.follow', { name: null }).then((r) => r.ok || report(r.error), report);
       };
     },
   };

@@ -1,4 +1,4 @@
-import type { LoadoutBridge } from '../../shared/bridge.js';
+import type { PreloadApi } from '../../shared/bridge.js';
 import { resolveApiKey } from './api-key.js';
 import { createHttpTransport } from './http-transport.js';
 import { createIpcTransport } from './ipc-transport.js';
@@ -7,7 +7,7 @@ import type { Transport } from './transport.js';
 declare global {
   interface Window {
     /** Set by the Electron preload; absent in a browser. */
-    loadout?: LoadoutBridge;
+    loadout?: PreloadApi;
   }
 }
 

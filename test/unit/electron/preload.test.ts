@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import ts from 'typescript';
-import type { LoadoutBridge } from '../../../shared/bridge.js';
+import type { PreloadApi } from '../../../shared/bridge.js';
 import { IPC_CHANNELS } from '../../../shared/http-routes.js';
 import * as fake from '../../fakes/electron.js';
 import { model } from './fixtures.js';
@@ -12,7 +12,7 @@ const source = readFileSync(new URL('../../../electron/preload.cts', import.meta
  * Compiles the preload the way tsconfig.node.json does (CommonJS) and runs it with a `require` that
  * knows only `electron`, as Electron's sandboxed preload does: any other require fails the test.
  */
-function loadPreload(): { bridge: LoadoutBridge; required: string[] } {
+function loadPreload(): { bridge: PreloadApi; required: string[] } {
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
     fileName: 'preload.cts',
@@ -25,7 +25,7 @@ function loadPreload(): { bridge: LoadoutBridge; required: string[] } {
   };
   const module = { exports: {} };
   new Function('require', 'module', 'exports', outputText)(sandboxRequire, module, module.exports);
-  return { bridge: fake.contextBridge.exposed.get('loadout') as LoadoutBridge, required };
+  return { bridge: fake.contextBridge.exposed.get('loadout') as PreloadApi, required };
 }
 
 describe('preload', () => {
@@ -38,19 +38,18 @@ describe('preload', () => {
     expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onEvent']);
   });
 
-  it('invokes over the one invoke channel and unwraps a success', async () => {
+  it('invokes over the one invoke channel and passes the reply on as plain data', async () => {
     const { bridge } = loadPreload();
     fake.ipcRenderer.responder = () => ({ ok: true, value: model('a') });
-    await expect(bridge.invoke('models.get', { name: 'a' })).resolves.toEqual(model('a'));
+    await expect(bridge.invoke('models.get', { name: 'a' })).resolves.toEqual({ ok: true, value: model('a') });
     expect(fake.ipcRenderer.callsOf('invoke')).toEqual([[IPC_CHANNELS.invoke, 'models.get', { name: 'a' }]]);
   });
 
-  it('turns a failure into an Error with code, status and blocking models', async () => {
+  it('passes a failure on as a plain object, so code, status and blocking survive the context bridge', async () => {
     const { bridge } = loadPreload();
-    fake.ipcRenderer.responder = () => ({ ok: false, error: { code: 'pinned_conflict', message: 'big holds g', status: 409, blocking: ['big'] } });
-    const error = await bridge.invoke('models.load', { name: 'a' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Error);
-    expect(error).toMatchObject({ message: 'big holds g', code: 'pinned_conflict', status: 409, blocking: ['big'] });
+    const error = { code: 'pinned_conflict', message: 'big holds g', status: 409, blocking: ['big'] };
+    fake.ipcRenderer.responder = () => ({ ok: false, error });
+    await expect(bridge.invoke('models.load', { name: 'a' })).resolves.toEqual({ ok: false, error });
   });
 
   it('delivers pushes without the IPC event, signals ready once, and unsubscribes', () => {

@@ -1,30 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadoutBridge } from '../../../shared/bridge.js';
+import type { PreloadApi } from '../../../shared/bridge.js';
 import type { Push } from '../../../shared/push.js';
 import { createIpcTransport } from '../../../renderer/transport/ipc-transport.js';
 import { TransportError } from '../../../renderer/transport/transport-error.js';
 
-function fakeBridge(fail?: Error) {
+function fakeBridge(fail?: { code: string; message: string; status: number; exit_code?: number; log_tail?: string[] }) {
   const listeners = new Set<(p: Push) => void>();
   const invoked: { command: string; payload: unknown }[] = [];
-  const bridge: LoadoutBridge = {
+  const bridge: PreloadApi = {
     invoke: (async (command: string, payload: unknown) => {
       invoked.push({ command, payload });
-      if (fail) throw fail;
-      return { following: null };
-    }) as LoadoutBridge['invoke'],
+      if (fail) return { ok: false, error: fail };
+      return { ok: true, value: { following: null } };
+    }) as PreloadApi['invoke'],
     onEvent: (l) => { listeners.add(l); return () => listeners.delete(l); },
   };
   return { bridge, invoked, emit: (p: Push) => listeners.forEach((l) => l(p)), listeners };
 }
 
 describe('ipc transport', () => {
-  it('turns the preload rejection (an Error with .code) into a TransportError', async () => {
-    const e = Object.assign(new Error('pinned model big-one holds group big'), { code: 'pinned_conflict' });
-    const { bridge } = fakeBridge(e);
+  it('turns a failed reply into a TransportError with the code and details (they survive the context bridge as plain data)', async () => {
+    const { bridge } = fakeBridge({ code: 'load_failed', message: 'a failed to start (exit code 7)', status: 502, exit_code: 7, log_tail: ['fatal'] });
     const err = await createIpcTransport(bridge, () => undefined).invoke('models.load', { name: 'a' }).catch((x: unknown) => x);
     expect(err).toBeInstanceOf(TransportError);
-    expect(err).toMatchObject({ code: 'pinned_conflict', message: 'pinned model big-one holds group big' });
+    expect(err).toMatchObject({ code: 'load_failed', message: 'a failed to start (exit code 7)', details: { status: 502, exit_code: 7, log_tail: ['fatal'] } });
   });
 
   it('follows logs with logs.follow and passes on only that model\'s lines', () => {

@@ -41,7 +41,7 @@ describe('serveRenderer', () => {
 
   it('registers app as a standard, secure scheme', () => {
     registerAppScheme(protocol);
-    expect(protocol.callsOf('registerSchemesAsPrivileged')).toEqual([[[{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]]]);
+    expect(protocol.callsOf('registerSchemesAsPrivileged')).toEqual([[[{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]]]);
   });
 
   it('answers with the file, its type and the strict CSP header', async () => {
