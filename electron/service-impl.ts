@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { GpuHistoryPoint, GpuSnapshot } from '../shared/gpu.js';
 import { createCommandHandlers } from './api/commands.js';
 import { HttpServer } from './api/http/server.js';
@@ -18,7 +19,16 @@ import { LogStore } from './engine/supervisor/log-store.js';
 import { RunRecords } from './engine/supervisor/run-records.js';
 import type { Service, ServiceOptions } from './service.js';
 
-const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+/** The package version, found by walking up from this file (source under test, or dist/ when built). */
+function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0';
+    if (dirname(dir) === dir) return '0.0.0';
+  }
+}
+
+const VERSION = packageVersion();
 
 /** A config error as an Error whose message names file, line, column and key. */
 export class ConfigLoadError extends Error {}

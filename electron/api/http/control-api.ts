@@ -21,6 +21,15 @@ const ROUTES: CompiledRoute[] = (Object.entries(HTTP_ROUTES) as [HttpCommandName
   return { command, method: r.method, pattern: new RegExp(`^${source}$`), params };
 });
 
+/** A percent-decoded path segment; malformed escapes are the client's error (400), not ours (500). */
+export function decodeSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new LoadoutError('bad_request', `malformed percent-encoding in the path: "${raw}"`);
+  }
+}
+
 /** Names the first offending field of a failed schema parse: `pinned: expected boolean`. */
 export function describeIssue(error: z.ZodError): { field: string; message: string } {
   const issue = error.issues[0]!;
@@ -50,7 +59,7 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
     }
     allowed = [];
     const params: Record<string, string> = {};
-    route.params.forEach((p, i) => (params[p] = decodeURIComponent(m[i + 1]!)));
+    route.params.forEach((p, i) => (params[p] = decodeSegment(m[i + 1]!)));
     let raw: Record<string, unknown>;
     if (req.method === 'GET') {
       const query = Object.fromEntries(url.searchParams);

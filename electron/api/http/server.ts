@@ -7,7 +7,7 @@ import { STREAM_PATHS } from '../../../shared/http-routes.js';
 import type { Push } from '../../../shared/push.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Logger } from '../../engine/platform/logger.js';
-import { handleControl } from './control-api.js';
+import { decodeSegment, handleControl } from './control-api.js';
 import { OpenAiRouter } from './openai-router.js';
 import { sendError, sendJson } from './respond.js';
 import { checkApiKey, checkHostAndOrigin, type SecurityPolicy } from './security.js';
@@ -114,7 +114,7 @@ export class HttpServer {
     }
     const m = LOG_STREAM.exec(url.pathname);
     if (m) {
-      const name = decodeURIComponent(m[1]!);
+      const name = decodeSegment(m[1]!);
       engine.getModel(name); // 404 before the stream opens
       const sse = this.open(req, res);
       sse.onClose(this.d.onLog(name, (line) => sse.send('log', line)));

@@ -49,6 +49,12 @@ export class Loader {
     if (slot.instance?.stopping) await slot.instance.stopping; // a stop in progress finishes first
     if (this.isShuttingDown()) throw new LoadoutError('shutting_down', 'Loadout is shutting down');
     await this.admit(slot);
+    if (this.isShuttingDown()) {
+      // Shutdown stopped what this load was waiting for: admitted or not, nothing new starts now.
+      slot.reserved = false;
+      this.ctx.notify(slot);
+      throw new LoadoutError('shutting_down', 'Loadout is shutting down');
+    }
     return this.start(slot, trigger);
   }
 
@@ -58,6 +64,7 @@ export class Loader {
     const s = ctx.settings();
     const deadline = ctx.clock.now() + s.evictionRetries * s.evictionRetryIntervalMs;
     for (;;) {
+      if (this.isShuttingDown()) throw new LoadoutError('shutting_down', 'Loadout is shutting down');
       const plan = planAdmission(slot.config, this.residents(), { maxActive: s.maxActive, force: s.forceEvictionWhenBusy });
       if (plan.kind === 'refuse') {
         this.refuse(slot, 'pinned_conflict', plan.blocking, `pinned models hold what ${slot.name} needs: ${plan.blocking.join(', ')}`);

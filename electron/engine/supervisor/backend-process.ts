@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import type { Clock, Timer } from '../platform/clock.js';
+import { sleep, type Clock, type Timer } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { Spawner } from '../platform/spawner.js';
 import type { LogStore } from './log-store.js';
-import { signalGroup } from './process-group.js';
+import { groupHasLiveMembers, signalGroup } from './process-group.js';
 import { ReadinessPoller } from './readiness-poller.js';
 import type { RunRecords } from './run-records.js';
 
@@ -53,6 +53,8 @@ const LOG_TAIL_LINES = 20;
  * (one that called setsid) can hold them open forever, so this is bounded.
  */
 const DRAIN_MS = 250;
+/** How long to wait for SIGKILLed group members to be gone before reporting the stop anyway. */
+const GROUP_GONE_MS = 1000;
 
 type Outcome = { kind: 'ready' } | { kind: 'exited'; info: ExitInfo } | { kind: 'timeout' } | { kind: 'aborted' };
 
@@ -215,7 +217,11 @@ export class BackendProcess {
 
   private async onLeaderExit(pid: number, info: ExitInfo, closed: Promise<void>): Promise<void> {
     // Children that ignored SIGTERM or outlived their leader: nothing of a backend is left behind.
-    if (signalGroup(pid, 'SIGKILL') === 'sent') this.log.warn('killed processes left in the backend group', { pid });
+    if (signalGroup(pid, 'SIGKILL') === 'sent') {
+      this.log.warn('killed processes left in the backend group', { pid });
+      // SIGKILL is asynchronous: report the stop only once nothing of the group is running.
+      for (let waited = 0; waited < GROUP_GONE_MS && groupHasLiveMembers(pid); waited += 5) await sleep(this.deps.clock, 5);
+    }
     let timer: Timer | null = null;
     await Promise.race([closed, new Promise<void>((resolve) => (timer = this.deps.clock.setTimeout(resolve, DRAIN_MS)))]);
     (timer as Timer | null)?.cancel();

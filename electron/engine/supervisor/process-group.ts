@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export type GroupSignal = 'SIGTERM' | 'SIGKILL' | 0;
 
@@ -40,4 +41,25 @@ function signalTreeWindows(pid: number, signal: GroupSignal): SignalOutcome {
   const r = spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'], { windowsHide: true });
   // taskkill exits 128 when the pid no longer exists.
   return r.status === 0 ? 'sent' : 'gone';
+}
+
+/**
+ * Whether any live (non-zombie) process is still in the group. Linux reads /proc (a zombie nobody reaps
+ * must not count: containers often lack a reaping init); elsewhere a signal 0 to the group answers.
+ */
+export function groupHasLiveMembers(pgid: number): boolean {
+  if (process.platform !== 'linux') return signalGroup(pgid, 0) === 'sent';
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // rest[0] = state (field 3), rest[2] = pgrp (field 5)
+    if (Number(rest[2]) === pgid && rest[0] !== 'Z' && rest[0] !== 'X') return true;
+  }
+  return false;
 }

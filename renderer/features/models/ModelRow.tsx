@@ -29,12 +29,14 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
   const error = lastError(model, actionError);
   const up = canUnload(model);
   const working = pending === 'load' || pending === 'unload';
+  // Under the name: the backend's pid while it runs, then any aliases.
+  const sub = [model.pid !== null ? `pid ${model.pid}` : '', model.aliases.join(', ')].filter((s) => s !== '').join(' · ');
 
   return (
     <tr aria-rowindex={rowIndex} className={following ? 'row-following' : undefined}>
       <th scope="row" className="col-name">
         <span className="model-name" title={model.name}>{model.name}</span>
-        {model.aliases.length > 0 ? <span className="model-sub faint" title={model.aliases.join(', ')}>{model.aliases.join(', ')}</span> : null}
+        {sub ? <span className="model-sub faint" title={sub}>{sub}</span> : null}
       </th>
       <td><StateBadge state={displayState(model)} /></td>
       <td className="num">{model.inflight > 0 ? model.inflight : <span className="faint">0</span>}</td>

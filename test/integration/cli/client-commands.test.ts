@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runCli } from '../../helpers/cli.js';
+import { teardown, TestDir, TestService } from '../../helpers/loadout.js';
+
+// The CLI against a running instance (CONTRACT §1): ps, load, unload, pin, events, logs.
+
+let dir: TestDir;
+let svc: TestService;
+const cli = (...args: string[]) => runCli([...args, '--url', svc.url, '--config', dir.configFile]);
+
+beforeAll(async () => {
+  assertBuilt();
+  dir = new TestDir();
+  svc = await TestService.start(dir, { models: { alpha: { groups: ['g'] }, beta: {}, broken: { args: '--exit-at-start 4 --message "error: cannot open model.gguf"' } } });
+});
+
+afterAll(async () => {
+  const left = await teardown(svc, dir);
+  expect(left, 'backend processes that survived the service').toEqual([]);
+});
+
+describe('loadout CLI', () => {
+  it('`ps` lists every model with its state', async () => {
+    const r = await cli('ps');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+STATE\s+PINNED/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['alpha', 'beta', 'broken']);
+    expect(lines[1]).toMatch(/^alpha\s+stopped\s+no\b/);
+  });
+
+  it('`load NAME` starts the model and prints its pid and port; `ps` then shows it ready', async () => {
+    const r = await cli('load', 'alpha');
+    expect(r.code, r.stderr).toBe(0);
+    const view = await svc.model('alpha');
+    expect(view.state).toBe('ready');
+    expect(r.stdout.trim()).toBe(`alpha ready (pid ${view.pid}, port ${view.port})`);
+    const ps = await cli('ps');
+    expect(ps.stdout).toMatch(new RegExp(`^alpha\\s+ready\\s+no\\s+0\\s+.*${view.port}\\s+${view.pid}`, 'm'));
+    expect(svc.of('model_starting', 'alpha')[0]!.data).toMatchObject({ trigger: 'api' });
+  });
+
+  it('`pin NAME` / `unpin NAME` pin the model and say so', async () => {
+    const pin = await cli('pin', 'alpha');
+    expect(pin.code).toBe(0);
+    expect(pin.stdout.trim()).toBe('alpha pinned');
+    expect((await svc.model('alpha')).pinned).toBe(true);
+    expect(dir.readConfig()).toMatch(/^ {4}pinned: true/m);
+    const unpin = await cli('unpin', 'alpha');
+    expect(unpin.code).toBe(0);
+    expect(unpin.stdout.trim()).toBe('alpha unpinned');
+    expect((await svc.model('alpha')).pinned).toBe(false);
+  });
+
+  it('`logs NAME` prints the backend output', async () => {
+    const r = await cli('logs', 'alpha');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('build: fake-backend (alpha)');
+    expect(r.stdout).toContain('all slots are idle');
+  });
+
+  it('`unload NAME` stops the model', async () => {
+    const r = await cli('unload', 'alpha');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe('alpha stopped');
+    expect((await svc.model('alpha')).state).toBe('stopped');
+  });
+
+  it('`events` prints the event log with seq, type, model and reason', async () => {
+    const r = await cli('events');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.length).toBe(svc.events.length);
+    expect(r.stdout).toMatch(/^\s*\d+\s+\S+\s+model_starting\s+alpha\b/m);
+    expect(r.stdout).toMatch(/model_stopped\s+alpha\s+manual\b/);
+    expect(r.stdout).toMatch(/model_pinned\s+alpha\b/);
+    const after = await cli('events', '--after', String(svc.events[svc.events.length - 2]!.seq));
+    expect(after.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a failed load exits 1 and prints the reason with the exit code and last log line', async () => {
+    const r = await cli('load', 'broken');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('broken');
+    expect(r.stderr).toMatch(/\b4\b/);
+    expect(r.stderr).toContain('error: cannot open model.gguf');
+    const unknown = await cli('load', 'nope');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('nope');
+  });
+
+  it('a command that cannot reach the service exits 1 with a hint', async () => {
+    const r = await runCli(['ps', '--url', 'http://127.0.0.1:9']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot reach Loadout/);
+  });
+});
