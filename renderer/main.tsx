@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
-import { applyTheme, storedTheme } from './app/theme.js';
+import { applyTheme, effectiveTheme, storedTheme } from './app/theme.js';
 import { createTicker } from './lib/ticker.js';
 import { createActions } from './store/actions.js';
 import { DashboardContext } from './store/hooks.js';
@@ -20,7 +20,12 @@ function readStoredTheme(): ReturnType<typeof storedTheme> {
     return null;
   }
 }
-applyTheme(document.documentElement, readStoredTheme());
+// The theme is always explicit on <html> (one set of dark tokens in CSS); without a stored choice it
+// follows the system, live.
+const systemDark = window.matchMedia('(prefers-color-scheme: dark)');
+const followSystem = (): void => applyTheme(document.documentElement, effectiveTheme(readStoredTheme(), systemDark.matches));
+followSystem();
+systemDark.addEventListener('change', followSystem);
 
 const timers = {
   setTimeout: (fn: () => void, ms: number): unknown => window.setTimeout(fn, ms),

@@ -24,8 +24,9 @@ export function createTicker(intervalMs: number, timers: Timers & { clock: () =>
   return {
     subscribe(listener) {
       listeners.add(listener);
+      // A countdown that mounts between ticks must not start from a stale clock (it would show 30:01).
+      now = timers.clock();
       if (handle === null) {
-        now = timers.clock();
         handle = timers.setTimeout(tick, intervalMs - (now % intervalMs));
       }
       return () => {
