@@ -41,6 +41,8 @@ export interface ModelSpec {
   ttl?: string;
   aliases?: string[];
   unlisted?: boolean;
+  /** Configured memory need, e.g. `8000MiB`. */
+  vram?: string;
 }
 
 export interface ConfigOptions {
@@ -94,6 +96,7 @@ export class TestDir {
       if (m.ttl) lines.push(`    ttl: ${m.ttl}`);
       if (m.aliases) lines.push(`    aliases: [${m.aliases.join(', ')}]`);
       if (m.unlisted !== undefined) lines.push(`    unlisted: ${m.unlisted}`);
+      if (m.vram) lines.push(`    vram: ${m.vram}`);
     }
     return lines.join('\n') + '\n';
   }
