@@ -35,6 +35,8 @@ export interface GpuSamplePoint {
 }
 
 const APPS_QUERY = '--query-compute-apps=pid,used_memory,gpu_uuid';
+/** How long an apps list stays valid while device memory does not change at all. */
+const APPS_REUSE_MS = 10_000;
 const EMPTY: GpuSnapshot = { source: 'none', at: null, devices: [], processes: [], error: null };
 
 /**
@@ -56,6 +58,8 @@ export class GpuSampler {
   private stream: NvidiaStream | null = null;
   private pollTimer: Timer | null = null;
   private appsInFlight = false;
+  private appsKey: string | null = null;
+  private appsAt = 0;
   private apps: NvidiaAppRow[] = [];
   private latestRows: NvidiaGpuRow[] = [];
   /** Why the nvidia-smi stream is down; null while it delivers. Outlives an in-flight apps query. */
@@ -146,6 +150,17 @@ export class GpuSampler {
     this.latestRows = rows;
     this.streamError = null;
     if (this.appsInFlight) return;
+    // Each apps query is a new nvidia-smi process (driver init included): skip it while every device's
+    // used memory is exactly as it was at the last query, for a while — a process that comes, goes or
+    // grows changes those numbers.
+    const key = rows.map((r) => `${r.index}:${r.used_bytes}`).join(',');
+    const now = this.clock.now();
+    if (key === this.appsKey && now - this.appsAt < APPS_REUSE_MS) {
+      this.publish({ ...nvidiaSnapshot(rows, this.apps, this.stamp()), error: this.streamError }, true);
+      return;
+    }
+    this.appsKey = key;
+    this.appsAt = now;
     this.appsInFlight = true;
     const timeout = Math.max(2000, 2 * this.intervalMs);
     void runOnce(this.spawner, this.clock, file, [APPS_QUERY, NVIDIA_CSV_FORMAT], this.env, timeout, this.abort.signal).then((res) => {

@@ -117,6 +117,34 @@ describe('GpuSampler with nvidia-smi', () => {
     expect(restarted.killed).toBe('SIGTERM');
   });
 
+  it('reuses the process list while device memory is unchanged, and asks again when it changes or gets old', async () => {
+    const clock = new FakeClock();
+    const spawner = new RecordingSpawner();
+    sampler = new GpuSampler({ intervalMs: 1000, spawner, clock, logger: silentLogger, env: { PATH: BIN } });
+    const started = sampler.start();
+    const stream = await spawner.next((c) => c.req.args.includes('-lms'));
+    stream.stdout.write(gpuLines(100, 200) + '\n');
+    (await spawner.next(isApps)).exit(0);
+    await started;
+
+    const same = nextSample(sampler, () => true);
+    clock.advance(1000);
+    stream.stdout.write(gpuLines(100, 200) + '\n');
+    await same;
+    expect(spawner.children.filter(isApps)).toHaveLength(1); // nothing changed: no new nvidia-smi process
+
+    stream.stdout.write(gpuLines(100, 900) + '\n'); // a process grew or appeared
+    const changed = await spawner.next(isApps);
+    changed.stdout.write('77, 700, GPU-b\n');
+    changed.exit(0);
+    await nextSample(sampler, (s) => s.processes.some((p) => p.pid === 77));
+
+    clock.advance(10_000); // unchanged, but the list is too old to trust
+    stream.stdout.write(gpuLines(100, 900) + '\n');
+    (await spawner.next(isApps)).exit(0);
+    expect(spawner.children.filter(isApps)).toHaveLength(3);
+  });
+
   it('doubles the restart delay while the stream keeps dying without a sample', async () => {
     const clock = new FakeClock();
     const spawner = new RecordingSpawner();
