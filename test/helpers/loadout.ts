@@ -1,3 +1,4 @@
+import { afterEach, expect } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -401,4 +402,25 @@ export async function teardown(svc: TestService | null, dir: TestDir): Promise<n
   } finally {
     await dir.cleanup();
   }
+}
+
+/**
+ * A service per test: `boot(config)` starts one in a fresh temp dir; after each test it is stopped and
+ * no process of it may survive.
+ */
+export function perTestService(): (config: ConfigOptions) => Promise<TestService> {
+  let dir: TestDir | null = null;
+  let svc: TestService | null = null;
+  afterEach(async () => {
+    if (!dir) return;
+    const left = await teardown(svc, dir);
+    svc = null;
+    dir = null;
+    expect(left, 'backend processes that survived the service').toEqual([]);
+  });
+  return async (config) => {
+    dir = new TestDir();
+    svc = await TestService.start(dir, config);
+    return svc;
+  };
 }

@@ -1,23 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LoadoutEvent } from '../../../shared/events.js';
-import { alive, teardown, TestDir, TestService, type ConfigOptions } from '../../helpers/loadout.js';
+import { alive, perTestService } from '../../helpers/loadout.js';
 
 // CONTRACT §4 admission, against real backends through the HTTP API.
 
-let dir: TestDir;
-let svc: TestService | null = null;
-
-async function boot(config: ConfigOptions): Promise<TestService> {
-  dir = new TestDir();
-  svc = await TestService.start(dir, config);
-  return svc;
-}
-
-afterEach(async () => {
-  const left = await teardown(svc, dir);
-  svc = null;
-  expect(left, 'backend processes that survived the service').toEqual([]);
-});
+const boot = perTestService();
 
 /** Replays start/stop events: the largest number of models live at once (starting counts). */
 function maxConcurrentlyLive(events: LoadoutEvent[]): number {

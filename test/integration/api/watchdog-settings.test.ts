@@ -1,23 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WatchdogSettingsView } from '../../../shared/settings.js';
-import { alive, teardown, TestDir, TestService, type ConfigOptions } from '../../helpers/loadout.js';
+import { alive, perTestService } from '../../helpers/loadout.js';
 
 // Watchdog (idle, ttl, busy_timeout), PATCH /api/settings and PUT /api/models/{name}/pinned.
 
-let dir: TestDir;
-let svc: TestService | null = null;
-
-async function boot(config: ConfigOptions): Promise<TestService> {
-  dir = new TestDir();
-  svc = await TestService.start(dir, config);
-  return svc;
-}
-
-afterEach(async () => {
-  const left = await teardown(svc, dir);
-  svc = null;
-  expect(left, 'backend processes that survived the service').toEqual([]);
-});
+const boot = perTestService();
 
 describe('watchdog', () => {
   it('unloads a model idle longer than idle_timeout with reason idle; pinned models and a longer per-model ttl are exempt', async () => {

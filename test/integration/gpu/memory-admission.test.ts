@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadoutEventOf } from '../../../shared/events.js';
 import type { GpuSnapshot } from '../../../shared/gpu.js';
-import { teardown, TestDir, TestService, waitUntil, type ConfigOptions } from '../../helpers/loadout.js';
+import { perTestService, waitUntil, type ConfigOptions, type TestService } from '../../helpers/loadout.js';
 
 // GPU memory against a fake nvidia-smi first on PATH: one 24 GiB card whose used memory is the sum of
 // the fake backends' --vram-mib files (children included) plus what "another app" holds.
@@ -14,8 +14,7 @@ const FAKE_BIN = fileURLToPath(new URL('../../fixtures/bin', import.meta.url));
 const MiB = 1024 * 1024;
 let gpuDir: string;
 let savedPath: string | undefined;
-let dir: TestDir;
-let svc: TestService | null = null;
+const bootService = perTestService();
 
 beforeAll(() => {
   gpuDir = mkdtempSync(join(tmpdir(), 'loadout-gpu-'));
@@ -33,22 +32,9 @@ afterAll(() => {
   rmSync(gpuDir, { recursive: true, force: true });
 });
 
-afterEach(async () => {
-  const left = await teardown(svc, dir);
-  svc = null;
-  try {
-    unlinkSync(join(gpuDir, 'other'));
-  } catch {
-    // not every test simulates another app
-  }
-  expect(left, 'backend processes that survived the service').toEqual([]);
-});
+afterEach(() => rmSync(join(gpuDir, 'other'), { force: true })); // not every test simulates another app
 
-async function boot(config: ConfigOptions): Promise<TestService> {
-  dir = new TestDir();
-  svc = await TestService.start(dir, { ...config, watchdog: { vram_headroom: 0, ...config.watchdog } });
-  return svc;
-}
+const boot = (config: ConfigOptions): Promise<TestService> => bootService({ ...config, watchdog: { vram_headroom: 0, ...config.watchdog } });
 
 const gpu = async (s: TestService) => (await s.req<GpuSnapshot>('GET', '/api/gpu')).json;
 
