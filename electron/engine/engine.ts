@@ -12,6 +12,7 @@ import { Loader } from './loader/loader.js';
 import { ModelSlot } from './model-slot.js';
 import type { Clock } from './platform/clock.js';
 import type { Logger } from './platform/logger.js';
+import { PushBus } from './push-bus.js';
 import { Signal } from './signal.js';
 import { Unloader } from './unloader.js';
 import { applyWatchdogPatch, changedSettings, modelView, settingsView } from './views.js';
@@ -54,9 +55,7 @@ export class Engine {
   private readonly loader: Loader;
   private readonly unloader: Unloader;
   readonly watchdog: Watchdog;
-  private readonly listeners = new Set<(p: Push) => void>();
-  private readonly dirty = new Set<ModelSlot>();
-  private flushScheduled = false;
+  private readonly bus: PushBus<ModelSlot>;
   private shuttingDown: Promise<void> | null = null;
   private readonly vram = new Map<string, number>();
   private readonly estimates = new Map<string, number>();
@@ -64,6 +63,7 @@ export class Engine {
 
   constructor(private readonly deps: EngineDeps) {
     this.config = deps.config;
+    this.bus = new PushBus((slot) => this.view(slot), deps.logger);
     this.watchdogSettings = deps.config.watchdog;
     for (const m of deps.config.models) this.slots.set(m.name, new ModelSlot(m));
     this.ctx = {
@@ -269,18 +269,11 @@ export class Engine {
   // ---- pushes ------------------------------------------------------------------------------
 
   onPush(listener: (p: Push) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.bus.subscribe(listener);
   }
 
   emit(p: Push): void {
-    for (const l of this.listeners) {
-      try {
-        l(p);
-      } catch (err) {
-        this.deps.logger.error('push listener failed', { err: String(err) });
-      }
-    }
+    this.bus.emit(p);
   }
 
   private setWatchdogSettings(next: WatchdogSettings, changed: string[]): void {
@@ -312,18 +305,8 @@ export class Engine {
     return modelView(slot, this.watchdogSettings, this.vram.get(slot.name) ?? null, slot.config.vramBytes ?? this.estimates.get(slot.name) ?? null);
   }
 
-  /** View pushes are coalesced: a burst of requests produces one push per model per turn. */
   private markDirty(slot: ModelSlot): void {
-    this.dirty.add(slot);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      const slots = [...this.dirty];
-      this.dirty.clear();
-      if (this.listeners.size === 0) return;
-      for (const s of slots) this.emit({ type: 'model', model: this.view(s) });
-    });
+    this.bus.changed(slot);
   }
 }
 
