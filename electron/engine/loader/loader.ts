@@ -18,6 +18,13 @@ import type { Launcher, StartFailure } from './launcher.js';
  * awaited (evictions, the backend's health) happens with the reservation visible to other loads.
  */
 const RELEASE_TIMEOUT_MS = 15_000;
+/** Starts tried when a backend loses its port to another process between our pick and its bind. */
+const PORT_ATTEMPTS = 3;
+const PORT_TAKEN = /address already in use|EADDRINUSE|couldn't bind|could not bind|bind\(\) failed/i;
+
+function lostPortRace(f: StartFailure): boolean {
+  return f.code === 'exited' && (PORT_TAKEN.test(f.message) || f.logTail.some((l) => PORT_TAKEN.test(l)));
+}
 
 export class Loader {
   private instanceSeq = 0;
@@ -167,6 +174,20 @@ export class Loader {
   }
 
   private async start(slot: ModelSlot, trigger: StartTrigger): Promise<Instance> {
+    for (let attempt = 1; ; attempt++) {
+      const r = await this.startOnce(slot, trigger);
+      if (r.ok) return r.inst;
+      // The free port we picked was taken before the backend bound it (nothing can reserve a port
+      // for another process): a new start on a new port, not a failure.
+      if (attempt < PORT_ATTEMPTS && lostPortRace(r.failure)) {
+        this.ctx.logger.warn('backend lost its port to another process; starting again on a new port', { model: slot.name, instance: r.instance });
+        continue;
+      }
+      return this.fail(slot, r.instance, r.failure);
+    }
+  }
+
+  private async startOnce(slot: ModelSlot, trigger: StartTrigger): Promise<{ ok: true; inst: Instance } | { ok: false; instance: number; failure: StartFailure }> {
     const { ctx } = this;
     const id = ++this.instanceSeq;
     const config = slot.config;
@@ -177,7 +198,7 @@ export class Loader {
       inst = new Instance(slot.name, id, backend, ctx.clock.now());
     } catch (err) {
       slot.reserved = false;
-      return this.fail(slot, id, { code: 'spawn_failed', message: err instanceof Error ? err.message : String(err), exitCode: null, signal: null, logTail: [] });
+      return { ok: false, instance: id, failure: { code: 'spawn_failed', message: err instanceof Error ? err.message : String(err), exitCode: null, signal: null, logTail: [] } };
     }
     slot.instance = inst;
     slot.reserved = false;
@@ -192,9 +213,10 @@ export class Loader {
     if (!result.ok) {
       inst.state = 'stopped';
       if (slot.instance === inst) slot.instance = null;
+      slot.reserved = true; // still counts as starting until the caller retries or gives up
       await inst.backend.stop({ force: true });
       ctx.changed.fire();
-      return this.fail(slot, id, result.failure);
+      return { ok: false, instance: id, failure: result.failure };
     }
     const now = ctx.clock.now();
     inst.state = 'ready';
@@ -210,11 +232,13 @@ export class Loader {
     });
     ctx.notify(slot);
     ctx.changed.fire();
-    return inst;
+    return { ok: true, inst };
   }
+
 
   private fail(slot: ModelSlot, instance: number, f: StartFailure): never {
     const { ctx } = this;
+    slot.reserved = false;
     const tail = f.logTail.length ? f.logTail : ctx.logTail(slot.name, instance, 20);
     slot.lastError = { code: f.code, message: f.message, exit_code: f.exitCode, log_tail: tail, at: new Date(ctx.clock.now()).toISOString() };
     ctx.notify(slot);

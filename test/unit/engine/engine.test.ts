@@ -31,6 +31,17 @@ describe('loader', () => {
     expect(h.engine.getModel('m').error).toBeNull();
   });
 
+  it('starts again on a new port when the backend lost its port to another process', async () => {
+    const h = harness([model('m')]);
+    h.launcher.autoReady = false;
+    const load = h.engine.load('m', 'api');
+    (await h.launcher.nth(1)).failStart(1, "error: couldn't bind HTTP server socket: address already in use");
+    (await h.launcher.nth(2)).ready();
+    expect((await load).state).toBe('ready');
+    expect(h.ofType('model_failed')).toHaveLength(0);
+    expect(h.ofType('model_starting')).toHaveLength(2);
+  });
+
   it('counts requests in flight and marks the model idle only after the last one ends (LocalAI B-3)', async () => {
     const h = harness([model('m')]);
     const slot = h.engine.resolve('m')!;
