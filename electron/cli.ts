@@ -62,7 +62,7 @@ async function serve(configFile: string, explicit: boolean, listen: string | und
     console.error(`loadout serve: config file not found: ${configFile}`);
     return 2;
   }
-  const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
+  const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
   let service;
   try {
     service = await startService({ configFile, listen, rendererDir: existsSync(rendererDir) ? rendererDir : undefined });

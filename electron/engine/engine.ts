@@ -146,9 +146,12 @@ export class Engine {
 
   async unload(name: string, force = false): Promise<ModelView> {
     const slot = this.slot(name);
-    if (slot.pending && !slot.instance) {
-      // Still in admission (waiting for room): let it settle, then stop what it started.
-      await slot.pending.catch(() => undefined);
+    const queued = (): Promise<unknown> | null => (slot.instance === null ? slot.pending : null);
+    if (queued()) {
+      // Still waiting for room: the load gives up (it wakes on the signal) and nothing starts.
+      slot.cancelLoad = true;
+      this.ctx.changed.fire();
+      for (let p = queued(); p; p = queued()) await Promise.race([p.catch(() => undefined), this.ctx.changed.wait()]);
     }
     const inst = slot.instance;
     if (inst) await this.unloader.stop(slot, inst, { kind: 'manual', force });
@@ -213,6 +216,7 @@ export class Engine {
       if (names.has(slot.name)) continue;
       slot.removed = true;
       if (slot.instance) void this.unloader.stop(slot, slot.instance, { kind: 'manual', force: false, note: 'removed from the config' });
+      else if (slot.pending) this.ctx.changed.fire(); // a load waiting for room gives up and removes the slot
       else this.slots.delete(slot.name);
     }
     const changed = changedSettings(this.watchdogSettings, next.watchdog);

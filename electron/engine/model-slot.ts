@@ -15,6 +15,8 @@ export class ModelSlot {
   lastError: ModelError | null = null;
   /** Set when the model was removed from the config while running; the slot goes once it stops. */
   removed = false;
+  /** Set by an unload that arrives while the load is still waiting for room: the load gives up. */
+  cancelLoad = false;
 
   constructor(public config: ModelConfig) {}
 

@@ -18,7 +18,17 @@ export class Unloader {
   constructor(private readonly ctx: EngineContext) {}
 
   stop(slot: ModelSlot, inst: Instance, cause: StopCause): Promise<ExitInfo> {
-    if (inst.stopping) return inst.stopping;
+    if (inst.stopping) {
+      // A graceful stop may be waiting for requests to finish: a forced stop (unload --force, the busy
+      // timeout) or shutdown must not wait behind it.
+      const force = cause.kind !== 'shutdown' && cause.force;
+      if (cause.kind === 'shutdown' || force) {
+        inst.skipIdleWait = true;
+        this.ctx.changed.fire();
+        if (force) void inst.backend.stop({ force: true });
+      }
+      return inst.stopping;
+    }
     const { ctx } = this;
     const before = ctx.vramOf(slot.name);
     inst.state = 'stopping';
@@ -75,12 +85,12 @@ export class Unloader {
     inst.state = 'stopped';
     inst.exit = exit;
     if (slot.instance === inst) slot.instance = null;
-    if (slot.removed && !slot.instance && !slot.pending) this.ctx.slots.delete(slot.name);
+    if (slot.removed && !slot.instance && !slot.pending && this.ctx.slots.get(slot.name) === slot) this.ctx.slots.delete(slot.name);
     this.ctx.notify(slot);
     this.ctx.changed.fire();
   }
 
   private async waitIdle(inst: Instance): Promise<void> {
-    while (inst.inflight > 0) await this.ctx.changed.wait();
+    while (inst.inflight > 0 && !inst.skipIdleWait) await this.ctx.changed.wait();
   }
 }

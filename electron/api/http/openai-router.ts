@@ -51,6 +51,13 @@ export class OpenAiRouter {
     sendJson(res, 200, { object: 'list', data });
   }
 
+  /** `GET /v1/models/{id}` (OpenAI's models.retrieve). */
+  getModel(res: ServerResponse, id: string): void {
+    const m = this.engine.currentConfig.models.find((c) => !c.unlisted && (c.name === id || c.aliases.includes(id)));
+    if (!m) throw new LoadoutError('model_not_found', `The model \`${id}\` does not exist`);
+    sendJson(res, 200, { id, object: 'model', created: Math.floor(Date.now() / 1000), owned_by: 'loadout', root: m.name });
+  }
+
   async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const body = await readBody(req);
     const name = requestedModel(body, req.headers['content-type'], url);

@@ -76,6 +76,8 @@ export class HttpServer {
       }
       if (isV1) {
         if (path === '/v1/models' && req.method === 'GET') return this.router.listModels(res);
+        const one = /^\/v1\/models\/([^/]+)$/.exec(path);
+        if (one && req.method === 'GET') return this.router.getModel(res, decodeSegment(one[1]!));
         if (req.method !== 'POST') throw new LoadoutError('not_found', `no route for ${req.method} ${path}`);
         return await this.router.route(req, res, url);
       }

@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -17,7 +17,9 @@ const TYPES: Record<string, string> = {
 export const DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** Serves the built dashboard; unknown paths fall back to index.html. Never leaves `root`. */
-export function serveStatic(res: ServerResponse, root: string | null, pathname: string): void {
+export function serveStatic(res: ServerResponse, rootDir: string | null, pathname: string): void {
+  // resolve() drops a trailing separator: `…/renderer/` + sep would never prefix a joined path.
+  const root = rootDir === null ? null : resolve(rootDir);
   if (!root) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('The dashboard is not built. Run `npm run build`, then reload.\n');

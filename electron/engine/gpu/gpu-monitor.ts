@@ -34,6 +34,7 @@ export class GpuMonitor implements MemoryOracle {
   private off: (() => void) | null = null;
   private queue: Promise<void> = Promise.resolve();
   private readonly sampleWaiters = new Set<() => void>();
+  private disposed = false;
 
   constructor(private readonly d: GpuMonitorDeps) {
     this.sampler = new GpuSampler({ logger: d.logger.child({ component: 'gpu' }), clock: d.clock, intervalMs: 1000, pids: () => this.backendPids(), ...d.sampler });
@@ -60,6 +61,7 @@ export class GpuMonitor implements MemoryOracle {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.off?.();
     this.sampler.dispose();
     this.measured.flush();
@@ -89,17 +91,19 @@ export class GpuMonitor implements MemoryOracle {
   async released(pids: number[], since: number, timeoutMs: number): Promise<boolean> {
     const deadline = this.d.clock.now() + timeoutMs;
     for (;;) {
+      if (this.disposed) return false; // no more samples will come: don't hold a load or a shutdown
       const s = this.latest;
       const fresh = s.at !== null && Date.parse(s.at) > since;
       if (fresh && !s.processes.some((p) => pids.includes(p.pid))) return true;
       const left = deadline - this.d.clock.now();
       if (left <= 0) return false;
       await new Promise<void>((resolve) => {
-        const t = this.d.clock.setTimeout(done, left);
-        function done() {
+        const done = () => {
           t.cancel();
+          this.sampleWaiters.delete(done);
           resolve();
-        }
+        };
+        const t = this.d.clock.setTimeout(done, left);
         this.sampleWaiters.add(done);
       });
     }

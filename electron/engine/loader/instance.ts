@@ -18,6 +18,8 @@ export class Instance {
   /** Set once a stop has begun; every unload path shares it. */
   stopping: Promise<ExitInfo> | null = null;
   exit: ExitInfo | null = null;
+  /** Set when a graceful stop waiting for requests is overtaken by a forced stop or shutdown. */
+  skipIdleWait = false;
 
   constructor(
     readonly model: string,

@@ -22,6 +22,10 @@ const RELEASE_TIMEOUT_MS = 15_000;
 const PORT_ATTEMPTS = 3;
 const PORT_TAKEN = /address already in use|EADDRINUSE|couldn't bind|could not bind|bind\(\) failed/i;
 
+function removedError(slot: ModelSlot): LoadoutError {
+  return new LoadoutError('model_not_found', `${slot.name} was removed from the config`);
+}
+
 function lostPortRace(f: StartFailure): boolean {
   return f.code === 'exited' && (PORT_TAKEN.test(f.message) || f.logTail.some((l) => PORT_TAKEN.test(l)));
 }
@@ -43,8 +47,15 @@ export class Loader {
       return Promise.resolve(live);
     }
     if (slot.pending) return slot.pending;
+    if (slot.removed) return Promise.reject(removedError(slot));
+    slot.cancelLoad = false;
     const pending = this.load(slot, trigger).finally(() => {
       if (slot.pending === pending) slot.pending = null;
+      // A model removed from the config while this load ran goes once nothing of it is left.
+      if (slot.removed && !slot.instance && !slot.pending && this.ctx.slots.get(slot.name) === slot) {
+        this.ctx.slots.delete(slot.name);
+        this.ctx.changed.fire();
+      }
     });
     slot.pending = pending;
     return pending;
@@ -56,12 +67,7 @@ export class Loader {
     if (slot.instance?.stopping) await slot.instance.stopping; // a stop in progress finishes first
     if (this.isShuttingDown()) throw new LoadoutError('shutting_down', 'Loadout is shutting down');
     await this.admit(slot);
-    if (this.isShuttingDown()) {
-      // Shutdown stopped what this load was waiting for: admitted or not, nothing new starts now.
-      slot.reserved = false;
-      this.ctx.notify(slot);
-      throw new LoadoutError('shutting_down', 'Loadout is shutting down');
-    }
+    this.checkStillWanted(slot); // shutdown, removal or an unload may have come while room was made
     return this.start(slot, trigger);
   }
 
@@ -71,7 +77,7 @@ export class Loader {
     const s = ctx.settings();
     const deadline = ctx.clock.now() + s.evictionRetries * s.evictionRetryIntervalMs;
     for (;;) {
-      if (this.isShuttingDown()) throw new LoadoutError('shutting_down', 'Loadout is shutting down');
+      this.checkStillWanted(slot);
       const plan = planAdmission(slot.config, this.residents(), { maxActive: s.maxActive, force: s.forceEvictionWhenBusy });
       if (plan.kind === 'refuse') {
         this.refuse(slot, 'pinned_conflict', plan.blocking, `pinned models hold what ${slot.name} needs: ${plan.blocking.join(', ')}`);
@@ -154,6 +160,20 @@ export class Loader {
     return { kind: 'refuse', blocking: fit.blocking, message };
   }
 
+  private notWanted(slot: ModelSlot): boolean {
+    return this.isShuttingDown() || slot.removed || slot.cancelLoad;
+  }
+
+  /** Throws, releasing the reservation, when the load should not go on. */
+  private checkStillWanted(slot: ModelSlot): void {
+    if (!this.notWanted(slot)) return;
+    slot.reserved = false;
+    this.ctx.notify(slot);
+    if (this.isShuttingDown()) throw new LoadoutError('shutting_down', 'Loadout is shutting down');
+    if (slot.removed) throw removedError(slot);
+    throw new LoadoutError('load_failed', `${slot.name} was unloaded before it started`);
+  }
+
   private refuse(slot: ModelSlot, code: 'pinned_conflict' | 'busy' | 'no_memory', blocking: string[], message: string): never {
     this.ctx.events.append({ type: 'load_refused', model: slot.name, reason: code, message, data: { blocking, for: slot.name } });
     const retry = code === 'busy' ? { retry_after_s: Math.max(1, Math.ceil(this.ctx.settings().evictionRetryIntervalMs / 1000)) } : {};
@@ -179,7 +199,7 @@ export class Loader {
       if (r.ok) return r.inst;
       // The free port we picked was taken before the backend bound it (nothing can reserve a port
       // for another process): a new start on a new port, not a failure.
-      if (attempt < PORT_ATTEMPTS && lostPortRace(r.failure)) {
+      if (attempt < PORT_ATTEMPTS && lostPortRace(r.failure) && !this.notWanted(slot)) {
         this.ctx.logger.warn('backend lost its port to another process; starting again on a new port', { model: slot.name, instance: r.instance });
         continue;
       }
@@ -200,15 +220,22 @@ export class Loader {
       slot.reserved = false;
       return { ok: false, instance: id, failure: { code: 'spawn_failed', message: err instanceof Error ? err.message : String(err), exitCode: null, signal: null, logTail: [] } };
     }
+    if (this.notWanted(slot)) {
+      // Shut down, removed or unloaded during the port pick: the process was spawned but is not ours to keep.
+      await inst.backend.stop({ force: true });
+      this.checkStillWanted(slot);
+    }
     slot.instance = inst;
     slot.reserved = false;
     ctx.notify(slot);
+    ctx.changed.fire(); // an unload waiting for a queued load can now stop this instance
     inst.backend.onExit((exit) => this.unloader.exited(slot, inst, exit));
     const result = await inst.backend.start();
     if (inst.stopping) {
-      // Unloaded (or shut down) while starting: the unloader already reported the stop.
+      // Unloaded, removed or shut down while starting: the unloader already reported the stop.
       await inst.stopping;
-      throw new LoadoutError('load_failed', `${slot.name} was stopped while starting`);
+      if (slot.removed) throw removedError(slot);
+      throw new LoadoutError(this.isShuttingDown() ? 'shutting_down' : 'load_failed', `${slot.name} was stopped while starting`);
     }
     if (!result.ok) {
       inst.state = 'stopped';

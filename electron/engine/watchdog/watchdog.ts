@@ -66,12 +66,15 @@ export class Watchdog {
   private watched(): WatchedInstance[] {
     const out: WatchedInstance[] = [];
     for (const slot of this.ctx.slots.values()) {
-      const inst = slot.live;
-      if (!inst) continue;
+      const inst = slot.instance;
+      if (!inst || inst.state === 'stopped') continue;
+      // A graceful unload waiting for a stuck request is still subject to the busy timeout.
+      const draining = inst.state === 'stopping' && inst.inflight > 0;
+      if (inst.state === 'stopping' && !draining) continue;
       out.push({
         name: slot.name,
         instance: inst.id,
-        state: inst.state === 'ready' ? 'ready' : 'starting',
+        state: inst.state === 'starting' ? 'starting' : 'ready',
         pinned: slot.config.pinned,
         inflight: inst.inflight,
         busySince: inst.busySince,

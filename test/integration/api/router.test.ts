@@ -74,6 +74,14 @@ describe('OpenAI router', () => {
     expect(r.json.data.every((d) => d.object === 'model')).toBe(true);
   });
 
+  it('retrieves one model or alias on /v1/models/{id}; unknown and unlisted ones are 404', async () => {
+    const one = await svc.req<{ id: string; object: string; root: string }>('GET', '/v1/models/gpt-4o-mini');
+    expect(one.status).toBe(200);
+    expect(one.json).toMatchObject({ id: 'gpt-4o-mini', object: 'model', root: 'chat' });
+    expect((await svc.req('GET', '/v1/models/nope')).status).toBe(404);
+    expect((await svc.req('GET', '/v1/models/hidden')).status).toBe(404);
+  });
+
   it('routes a request by alias to its model, loading it first (trigger request)', async () => {
     const r = await svc.chat('gpt-4o-mini');
     expect(r.status).toBe(200);

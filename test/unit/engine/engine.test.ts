@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LoadoutError } from '../../../shared/errors.js';
-import { harness, model, settle } from './harness.js';
+import { config, harness, model, settle } from './harness.js';
 
 describe('loader', () => {
   it('starts one process for concurrent loads of the same model and gives every caller the same outcome', async () => {
@@ -219,5 +219,78 @@ describe('unload', () => {
     expect(h.launcher.live('a').length + h.launcher.live('b').length).toBe(0);
     expect(h.ofType('model_stopped').map((e) => e.reason)).toEqual(['shutdown', 'shutdown']);
     await expect(h.engine.load('a', 'api')).rejects.toMatchObject({ code: 'shutting_down' });
+  });
+});
+
+describe('edge cases: removal, shutdown and unload racing a load', () => {
+  it('gives up a load waiting for room when its model is removed from the config, starting nothing', async () => {
+    const h = harness([model('a'), model('b')], { maxActive: 1, evictionRetries: 100 });
+    const lease = await h.engine.acquire(h.engine.resolve('a')!, 'request');
+    const load = h.engine.load('b', 'api').catch((e: unknown) => e);
+    await settle();
+    h.engine.applyConfig(config([model('a')], { maxActive: 1 }));
+    expect(await load).toMatchObject({ code: 'model_not_found' });
+    await settle();
+    expect(h.engine.listModels().map((m) => m.name)).toEqual(['a']);
+    expect(h.launcher.created.map((b) => b.model)).toEqual(['a']);
+    lease.release();
+  });
+
+  it('untracks a model removed while starting, and answers its load 404', async () => {
+    const h = harness([model('a')]);
+    h.launcher.autoReady = false;
+    const load = h.engine.load('a', 'api').catch((e: unknown) => e);
+    await h.launcher.nth(1);
+    await settle();
+    h.engine.applyConfig(config([]));
+    expect(await load).toMatchObject({ code: 'model_not_found' });
+    await settle();
+    expect(h.engine.listModels()).toEqual([]);
+    expect(h.launcher.live('a')).toHaveLength(0);
+  });
+
+  it('lets shutdown overtake a graceful unload that waits for a request', async () => {
+    const h = harness([model('a')]);
+    await h.engine.acquire(h.engine.resolve('a')!, 'request'); // never released: a stuck generation
+    const unload = h.engine.unload('a');
+    await settle();
+    await h.engine.shutdown();
+    await unload;
+    expect(h.launcher.live('a')).toHaveLength(0);
+  });
+
+  it('lets a forced unload overtake a graceful one', async () => {
+    const h = harness([model('a')]);
+    await h.engine.acquire(h.engine.resolve('a')!, 'request');
+    const graceful = h.engine.unload('a');
+    await settle();
+    expect((await h.engine.unload('a', true)).state).toBe('stopped');
+    await graceful;
+    expect(h.launcher.created[0]!.stops.some((s) => s.force)).toBe(true);
+  });
+
+  it('cancels a load still waiting for room when the model is unloaded', async () => {
+    const h = harness([model('a'), model('b')], { maxActive: 1, evictionRetries: 100 });
+    const lease = await h.engine.acquire(h.engine.resolve('a')!, 'request');
+    const load = h.engine.load('b', 'api').catch((e: unknown) => e);
+    await settle();
+    expect((await h.engine.unload('b')).state).toBe('stopped');
+    expect(await load).toMatchObject({ code: 'load_failed' });
+    expect(h.launcher.created.map((b) => b.model)).toEqual(['a']);
+    lease.release();
+  });
+
+  it('stops a backend spawned while shutdown began, instead of waiting for its health check', async () => {
+    const h = harness([model('a')]);
+    h.launcher.autoReady = false;
+    let open!: () => void;
+    h.launcher.gate = new Promise((r) => (open = r));
+    const load = h.engine.load('a', 'api').catch((e: unknown) => e);
+    await settle();
+    const down = h.engine.shutdown();
+    open();
+    expect(await load).toMatchObject({ code: 'shutting_down' });
+    await down;
+    expect(h.launcher.live('a')).toHaveLength(0);
   });
 });

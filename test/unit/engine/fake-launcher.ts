@@ -58,7 +58,11 @@ export class FakeLauncher implements Launcher {
   autoReady = true;
   private waiters: ((b: FakeBackend) => void)[] = [];
 
+  /** When set, create() waits for it (like the real launcher's free-port probe). */
+  gate: Promise<void> | null = null;
+
   async create(model: ModelConfig, instance: number): Promise<FakeBackend> {
+    if (this.gate) await this.gate;
     const b = new FakeBackend(model.name, instance);
     this.created.push(b);
     if (this.autoReady) b.ready();
