@@ -16,7 +16,7 @@ export interface EventDataMap {
     vram_after?: number | null;
     instance: number;
   };
-  model_stopped: { exit_code: number | null; signal: string | null; instance: number; log_tail?: string[] };
+  model_stopped: { exit_code: number | null; signal: string | null; instance: number; log_tail?: string[]; vram_before?: number | null; vram_after?: number | null };
   model_failed: { exit_code: number | null; signal?: string | null; log_tail: string[]; instance: number | null; code: string };
   load_refused: { blocking: string[]; for?: string };
   model_pinned: Record<string, never>;

@@ -1,8 +1,13 @@
 import type { EvictionReason } from '../../shared/events.js';
+import { humanBytes } from '../../shared/units.js';
+import { usedBytes } from './gpu/memory-oracle.js';
 import type { EngineContext } from './context.js';
 import type { Instance } from './loader/instance.js';
 import type { ExitInfo } from './loader/launcher.js';
 import type { ModelSlot } from './model-slot.js';
+
+/** How long an eviction waits for its memory to show as free before reporting anyway. */
+const RELEASE_TIMEOUT_MS = 15_000;
 
 export type StopCause =
   | { kind: 'manual'; force: boolean; note?: string }
@@ -47,15 +52,26 @@ export class Unloader {
       if (cause.kind === 'manual' && !force) await this.waitIdle(inst);
       return inst.backend.stop({ force });
     })();
-    return inst.stopping.then((exit) => {
+    const pid = inst.pid;
+    const since = ctx.clock.now();
+    return inst.stopping.then(async (exit) => {
       this.untrack(slot, inst, exit);
+      // An eviction made room: its stop is complete once the memory shows as free (VRAM comes back
+      // after the process exits, not with it), and the event says how much came back.
+      const oracle = ctx.memory();
+      let after: number | null = null;
+      if (cause.kind === 'evicted' && oracle?.info()?.kind === 'gpu' && pid !== null) {
+        await oracle.released([pid], since, RELEASE_TIMEOUT_MS);
+        after = usedBytes(oracle.info());
+      }
       const reason = cause.kind === 'evicted' ? 'evicted' : cause.kind;
+      const freed = after !== null && cause.kind === 'evicted' && cause.vramBefore != null ? `; GPU memory ${humanBytes(cause.vramBefore)} → ${humanBytes(after)}` : '';
       ctx.events.append({
         type: 'model_stopped',
         model: slot.name,
         reason,
-        message: `${slot.name} stopped (${cause.kind === 'evicted' ? `evicted: ${cause.reason}` : cause.kind === 'manual' && cause.note ? cause.note : reason})`,
-        data: { exit_code: exit.exitCode, signal: exit.signal, instance: inst.id },
+        message: `${slot.name} stopped (${cause.kind === 'evicted' ? `evicted: ${cause.reason}` : cause.kind === 'manual' && cause.note ? cause.note : reason})${freed}`,
+        data: { exit_code: exit.exitCode, signal: exit.signal, instance: inst.id, ...(cause.kind === 'evicted' ? { vram_before: cause.vramBefore ?? null, vram_after: after } : {}) },
       });
       return exit;
     });

@@ -40,3 +40,8 @@ export function usage(info: MemoryInfo): number {
   const total = info.devices.reduce((s, d) => s + d.total, 0);
   return total > 0 ? info.devices.reduce((s, d) => s + d.used, 0) / total : 0;
 }
+
+/** Bytes used over all devices, or null without data. */
+export function usedBytes(info: MemoryInfo | null): number | null {
+  return info ? info.devices.reduce((n, d) => n + d.used, 0) : null;
+}

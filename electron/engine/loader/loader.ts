@@ -5,7 +5,7 @@ import type { EngineContext } from '../context.js';
 import type { ModelSlot } from '../model-slot.js';
 import type { Unloader } from '../unloader.js';
 import { humanBytes } from '../../../shared/units.js';
-import { freeBytes } from '../gpu/memory-oracle.js';
+import { freeBytes, usedBytes } from '../gpu/memory-oracle.js';
 import { planFit, type MemEviction, type MemResident } from '../gpu/memory-plan.js';
 import type { StopCause } from '../unloader.js';
 import { planAdmission, type Eviction, type Resident } from './admission.js';
@@ -17,7 +17,6 @@ import type { Launcher, StartFailure } from './launcher.js';
  * network wait: admission is decided and room reserved in one synchronous step, then everything
  * awaited (evictions, the backend's health) happens with the reservation visible to other loads.
  */
-const RELEASE_TIMEOUT_MS = 15_000;
 /** Starts tried when a backend loses its port to another process between our pick and its bind. */
 const PORT_ATTEMPTS = 3;
 const PORT_TAKEN = /address already in use|EADDRINUSE|couldn't bind|could not bind|bind\(\) failed/i;
@@ -108,8 +107,7 @@ export class Loader {
     const s = ctx.settings();
     slot.reserved = true;
     ctx.notify(slot);
-    const info = ctx.memory()?.info() ?? null;
-    const usedBefore = info ? info.devices.reduce((n, d) => n + d.used, 0) : null;
+    const usedBefore = usedBytes(ctx.memory()?.info() ?? null);
     const victims: { slot: ModelSlot; inst: Instance; cause: StopCause }[] = [];
     for (const e of evict) {
       const victim = ctx.slots.get(e.name)!;
@@ -121,13 +119,9 @@ export class Loader {
       const detail = `frees ${humanBytes(e.frees)} so that ${slot.name} fits in GPU memory`;
       victims.push({ slot: victim, inst: victim.instance!, cause: { kind: 'evicted', reason: 'memory', for: slot.name, force: s.forceEvictionWhenBusy, detail, vramBefore: usedBefore } });
     }
-    const since = ctx.clock.now();
-    const pids = victims.map((v) => v.inst.pid).filter((p): p is number => p !== null);
     try {
+      // Each eviction resolves once its memory shows as free (see Unloader): start only then.
       await Promise.all(victims.map((v) => this.unloader.stop(v.slot, v.inst, v.cause)));
-      // VRAM comes back after the process exits, not with it: start only once the sampler shows it.
-      const oracle = ctx.memory();
-      if (oracle && info?.kind === 'gpu' && pids.length) await oracle.released(pids, since, RELEASE_TIMEOUT_MS);
     } catch (err) {
       slot.reserved = false;
       ctx.notify(slot);

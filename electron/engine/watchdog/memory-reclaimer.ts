@@ -6,7 +6,6 @@ import type { Unloader } from '../unloader.js';
 
 /** Fresh samples above the threshold needed before acting: one spike is not pressure. */
 const CONFIRMATIONS = 2;
-const RELEASE_TIMEOUT_MS = 15_000;
 
 /**
  * LocalAI's memory reclaimer, done right (spec §3.8): one model at a time, only on fresh samples, and
@@ -48,13 +47,11 @@ export class MemoryReclaimer {
     }
     const used = info.devices.reduce((n, d) => n + d.used, 0);
     const total = info.devices.reduce((n, d) => n + d.total, 0);
-    const pid = inst.pid;
-    const since = this.ctx.clock.now();
     this.releasing = true;
     const detail = `${info.kind === 'gpu' ? 'GPU' : 'RAM'} memory at ${(u * 100).toFixed(1)}% (${humanBytes(used)} of ${humanBytes(total)}) is above memory_threshold ${(s.memoryThreshold * 100).toFixed(0)}%`;
     void this.unloader
+      // Resolves once the evicted model's memory shows as free: only then may the reclaimer decide again.
       .stop(slot, inst, { kind: 'evicted', reason: 'memory', force: s.forceEvictionWhenBusy, detail, vramBefore: used })
-      .then(() => (pid === null ? true : this.oracle.released([pid], since, RELEASE_TIMEOUT_MS)))
       .catch((err: unknown) => this.ctx.logger.error('memory reclaim failed', { err: String(err) }))
       .finally(() => {
         this.releasing = false;

@@ -62,6 +62,10 @@ describe('GPU memory', () => {
     const evicted = s.of('model_evicted') as LoadoutEventOf<'model_evicted'>[];
     expect(evicted.map((e) => [e.model, e.reason, e.data.for])).toEqual([['a', 'memory', 'c']]);
     expect(evicted[0]!.data.vram_bytes).toBe(10000 * MiB);
+    // The stop is reported once the memory is back, with the device use before and after.
+    const stopped = s.of('model_stopped', 'a') as LoadoutEventOf<'model_stopped'>[];
+    expect(stopped[0]!.data).toMatchObject({ vram_before: 20000 * MiB, vram_after: 10000 * MiB });
+    expect(stopped[0]!.message).toMatch(/GPU memory 19\.5 GiB → 9\.8 GiB/);
     expect((await s.model('b')).state).toBe('ready');
   });
 
