@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, TAG_VAR, teardown, TestDir, TestService } from '../../helpers/loadout.js';
+
+// Loadout in front of a real llama.cpp inference server (node-llama-cpp) on the tiny GGUF fixtures:
+// real model loading, real generation, real streaming. node-llama-cpp is not a project dependency
+// (its prebuilt binaries are large); `.ci/run` installs it into .tmp/llama. Skipped where absent.
+
+const LLAMA_MODULES = process.env.LOADOUT_LLAMA_MODULES ?? join(REPO_ROOT, '.tmp', 'llama', 'node_modules');
+const GGUF = join(REPO_ROOT, '..', 'shared', 'fixtures', 'gguf');
+const SERVER = join(REPO_ROOT, 'test', 'fixtures', 'llama-node-server.mjs');
+const available = existsSync(join(LLAMA_MODULES, 'node-llama-cpp', 'package.json')) && existsSync(join(GGUF, 'tiny-spm.gguf'));
+
+describe.skipIf(!available)('a real llama.cpp backend (node-llama-cpp)', () => {
+  const dir = new TestDir();
+  let svc: TestService;
+
+  beforeAll(async () => {
+    const q = JSON.stringify;
+    svc = await TestService.start(dir, [
+      '# real model tests',
+      'listen: 127.0.0.1:0',
+      `state_dir: ${q(dir.stateDir)}`,
+      'watchdog:',
+      '  idle_check: false',
+      '  stop_timeout: 5s',
+      '  health_timeout: 60s',
+      'backends:',
+      '  llama-node:',
+      `    cmd: ${q(`${q(process.execPath)} ${q(SERVER)} --port \${PORT} --model \${MODEL} --name \${NAME} \${ARGS}`)}`,
+      '    health: /health',
+      `    env: { LOADOUT_LLAMA_MODULES: ${q(LLAMA_MODULES)}, ${TAG_VAR}: ${q(dir.tag)} }`,
+      'models:',
+      '  tiny:',
+      '    backend: llama-node',
+      `    model: ${q(join(GGUF, 'tiny-spm.gguf'))}`,
+      '    args: --ctx 512',
+      '    concurrency_groups: [cpu]',
+      '  small:',
+      '    backend: llama-node',
+      `    model: ${q(join(GGUF, 'small-spm.gguf'))}`,
+      '    args: --ctx 1024',
+      '    concurrency_groups: [cpu]',
+      '',
+    ].join('\n'));
+  });
+
+  afterAll(async () => {
+    const left = await teardown(svc, dir);
+    expect(left, 'inference servers that survived the service').toEqual([]);
+  });
+
+  it('estimates each model’s memory from its GGUF header before it is ever loaded', async () => {
+    const tiny = await svc.model('tiny');
+    const small = await svc.model('small');
+    expect(tiny.vram_estimate_bytes).toBeGreaterThan(600_000); // weights alone are ~0.6 MB
+    expect(small.vram_estimate_bytes).toBeGreaterThan(tiny.vram_estimate_bytes!);
+  });
+
+  it('loads the model on the first chat request and answers with real generated text, deterministically', async () => {
+    const body = { max_tokens: 8, temperature: 0 };
+    const first = await svc.chat('tiny', body);
+    expect(first.status).toBe(200);
+    const text = first.json.choices[0]!.message.content;
+    expect(text.length).toBeGreaterThan(0);
+    expect((await svc.chat('tiny', body)).json.choices[0]!.message.content).toBe(text);
+    const ready = svc.of('model_ready', 'tiny')[0]!;
+    expect(ready.data).toMatchObject({ port: expect.any(Number) });
+  });
+
+  it('streams tokens through the router as they are generated, and counts the request until the end', async () => {
+    const res = await fetch(`${svc.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'tiny', stream: true, max_tokens: 12, temperature: 0, messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const decoder = new TextDecoder();
+    let text = '';
+    let reads = 0;
+    let inflightDuring = -1;
+    for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
+      if (reads++ === 0) inflightDuring = (await svc.model('tiny')).inflight;
+      text += decoder.decode(part, { stream: true });
+    }
+    const events = text.split('\n\n').filter((e) => e.startsWith('data: '));
+    expect(events.length).toBeGreaterThan(3); // role, several token chunks, finish, [DONE]
+    expect(events[events.length - 1]).toBe('data: [DONE]');
+    expect(inflightDuring).toBe(1);
+    expect((await svc.model('tiny')).inflight).toBe(0);
+  });
+
+  it('swaps models in the same concurrency group: the other real server is stopped cleanly and is gone', async () => {
+    const tinyPid = (await svc.model('tiny')).pid!;
+    const r = await svc.chat('small', { max_tokens: 4, temperature: 0 });
+    expect(r.status).toBe(200);
+    expect(svc.of('model_evicted', 'tiny').map((e) => e.reason)).toEqual(['group']);
+    const stopped = svc.of('model_stopped', 'tiny')[0]!;
+    expect(stopped.data).toMatchObject({ exit_code: 0 }); // it shut down cleanly on SIGTERM
+    expect(existsSync(`/proc/${tinyPid}`)).toBe(false);
+    expect((await svc.model('small')).state).toBe('ready');
+  });
+});
