@@ -33,4 +33,6 @@ export interface GpuHistoryPoint {
   used: number[];
   /** bytes per model name, summed over devices */
   models: Record<string, number>;
+  /** bytes per model name on each device, by position in `used` */
+  device_models?: Record<string, number>[];
 }

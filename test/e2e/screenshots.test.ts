@@ -56,6 +56,8 @@ async function prepare(dash: Dashboard): Promise<void> {
   await page.getByRole('img', { name: /^GPU 0 .*: qwen2\.5-coder-14b 10\.0 GiB, llama-3\.1-8b-instruct 6\.0 GiB, Other processes 612\.0 MiB, Free/ }).waitFor({ timeout: WAIT_MS });
   await page.getByRole('img', { name: /^GPU 1 .*: mistral-nemo-12b 8\.3 GiB, nomic-embed-text-v1\.5 512\.0 MiB, Other processes 612\.0 MiB, Free/ }).waitFor({ timeout: WAIT_MS });
   expect(await page.getByText('No GPU data yet').count()).toBe(0);
+  // The history charts stack each model's memory over time: two models on each device.
+  await page.locator('path.chart-band').nth(3).waitFor({ timeout: WAIT_MS });
   await waitForText(page.locator('.vram-summary'), 'VRAM', 'the VRAM total in the header');
   await page.evaluate('document.activeElement && document.activeElement.blur()');
   await page.mouse.move(0, 0);

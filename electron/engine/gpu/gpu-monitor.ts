@@ -137,7 +137,7 @@ export class GpuMonitor implements MemoryOracle {
       this.measured.flush();
     }
     const point: GpuHistoryPoint | null = snapshot.at
-      ? { at: snapshot.at, used: snapshot.devices.map((dev) => dev.used_bytes), models: Object.fromEntries(perModel) }
+      ? { at: snapshot.at, used: snapshot.devices.map((dev) => dev.used_bytes), models: Object.fromEntries(perModel), device_models: perDeviceModels(snapshot) }
       : null;
     if (point) {
       this.points.push(point);
@@ -148,4 +148,18 @@ export class GpuMonitor implements MemoryOracle {
     this.sampleWaiters.clear();
     for (const w of waiters) w();
   }
+}
+
+/** Each device's bytes per model; a process without a device index counts on the only device, if one. */
+export function perDeviceModels(s: GpuSnapshot): Record<string, number>[] {
+  const out = s.devices.map(() => ({}) as Record<string, number>);
+  for (const p of s.processes) {
+    if (!p.model) continue;
+    const index = p.device_index ?? (s.devices.length === 1 ? s.devices[0]!.index : null);
+    const pos = s.devices.findIndex((d) => d.index === index);
+    if (pos < 0) continue;
+    const row = out[pos]!;
+    row[p.model] = (row[p.model] ?? 0) + p.used_bytes;
+  }
+  return out;
 }

@@ -31,7 +31,7 @@ export function DeviceCard({ gpu, device }: { gpu: GpuSnapshot; device: GpuDevic
           </li>
         ))}
       </ul>
-      <HistoryChart deviceIndex={device.index} total={device.total_bytes} label={title} />
+      <HistoryChart position={gpu.devices.indexOf(device)} total={device.total_bytes} label={title} />
     </div>
   );
 }

@@ -65,3 +65,43 @@ export function chartPaths(series: readonly SeriesPoint[], total: number, width:
   const area = `${line}L${x(last.t).toFixed(1)},${height}L${x(first.t).toFixed(1)},${height}Z`;
   return { line, area };
 }
+
+export interface Band {
+  model: string;
+  d: string;
+}
+
+/**
+ * Stacked areas of each model's memory on one device over time (the device's total is drawn as a line
+ * on top; the gap between the stack and the line is other processes). Models stack in name order so a
+ * band keeps its place from sample to sample.
+ */
+export function modelBands(history: AppendLog<GpuHistoryPoint>, position: number, total: number, width: number, height: number, fromMs: number, toMs: number): Band[] {
+  if (total <= 0 || toMs <= fromMs) return [];
+  const points: { t: number; models: Record<string, number> }[] = [];
+  const names = new Set<string>();
+  const n = logSize(history);
+  for (let i = 0; i < n; i++) {
+    const p = logAt(history, i);
+    const models = p?.device_models?.[position];
+    if (!p || !models) continue;
+    const t = Date.parse(p.at);
+    if (t < fromMs) continue;
+    points.push({ t, models });
+    for (const name of Object.keys(models)) names.add(name);
+  }
+  if (points.length === 0) return [];
+  const x = (t: number): string => (((t - fromMs) / (toMs - fromMs)) * width).toFixed(1);
+  const y = (v: number): string => (height - (Math.min(Math.max(v, 0), total) / total) * height).toFixed(1);
+  const order = [...names].sort();
+  const below = points.map(() => 0);
+  const bands: Band[] = [];
+  for (const model of order) {
+    const above = points.map((p, i) => below[i]! + (p.models[model] ?? 0));
+    const top = points.map((p, i) => `${x(p.t)},${y(above[i]!)}`);
+    const bottom = points.map((p, i) => `${x(p.t)},${y(below[i]!)}`).reverse();
+    bands.push({ model, d: `M${top.join('L')}L${bottom.join('L')}Z` });
+    above.forEach((v, i) => (below[i] = v));
+  }
+  return bands;
+}

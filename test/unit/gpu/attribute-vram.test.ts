@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GpuSnapshot } from '../../../shared/gpu.js';
 import { attributeVram } from '../../../electron/engine/gpu/attribute-vram.js';
+import { perDeviceModels } from '../../../electron/engine/gpu/gpu-monitor.js';
 
 const snapshot: GpuSnapshot = {
   source: 'nvidia-smi',
@@ -44,5 +45,18 @@ describe('attributeVram', () => {
     const { perModel } = attributeVram(snapshot, [{ model: 'idle', pgid: 4 }], (pid) => groups.get(pid) ?? null);
     expect(perModel.size).toBe(0);
     expect(snapshot.processes.every((p) => p.model === null)).toBe(true);
+  });
+});
+
+describe('per-device model memory for the history chart', () => {
+  it('sums each model on each device; an unplaced process counts on the only device', () => {
+    const dev = (index: number) => ({ index, name: 'g', vendor: 'nvidia' as const, total_bytes: 100, used_bytes: 50 });
+    const two = { source: 'nvidia-smi' as const, at: null, devices: [dev(0), dev(1)], processes: [
+      { pid: 1, model: 'a', used_bytes: 10, device_index: 0 }, { pid: 2, model: 'a', used_bytes: 5, device_index: 0 },
+      { pid: 3, model: 'b', used_bytes: 7, device_index: 1 }, { pid: 4, model: null, used_bytes: 9, device_index: 1 },
+      { pid: 5, model: 'c', used_bytes: 3, device_index: null } ] };
+    expect(perDeviceModels(two)).toEqual([{ a: 15 }, { b: 7 }]);
+    const one = { ...two, devices: [dev(0)], processes: [{ pid: 5, model: 'c', used_bytes: 3, device_index: null }] };
+    expect(perDeviceModels(one)).toEqual([{ c: 3 }]);
   });
 });

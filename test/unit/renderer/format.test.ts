@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCountdown, formatPercent, formatUsage } from '../../../renderer/lib/format.js';
+import { formatCountdown, formatPercent, formatSpan, formatUsage } from '../../../renderer/lib/format.js';
 
 const deadline = '2026-11-26T21:15:00.000Z';
 const at = (iso: string) => Date.parse(iso);
@@ -35,5 +35,13 @@ describe('formatUsage', () => {
   it('rounds percentages and survives a zero total', () => {
     expect(formatPercent(1, 3)).toBe('33%');
     expect(formatPercent(1, 0)).toBe('0%');
+  });
+});
+
+describe('formatSpan', () => {
+  it('names a chart span in seconds under a minute, else minutes', () => {
+    expect(formatSpan(7_400)).toBe('7 s');
+    expect(formatSpan(600_000)).toBe('10 min');
+    expect(formatSpan(-5)).toBe('0 s');
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { appendToLog, emptyLog, type AppendLog } from '../../../renderer/store/append-log.js';
+import { appendToLog, emptyLog, logFromArray, type AppendLog } from '../../../renderer/store/append-log.js';
 import type { LoadoutEvent } from '../../../shared/events.js';
 import { computeWindow } from '../../../renderer/lib/compute-window.js';
 import { createTicker } from '../../../renderer/lib/ticker.js';
 import { resolveApiKey } from '../../../renderer/transport/api-key.js';
 import { filterEvents } from '../../../renderer/features/events/event-filter.js';
-import { chartPaths, deviceSegments, deviceSeries } from '../../../renderer/features/vram/vram-data.js';
+import { chartPaths, deviceSegments, deviceSeries, modelBands } from '../../../renderer/features/vram/vram-data.js';
 import { event, gpu } from './fixtures.js';
 import { manualTimers } from './stubs.js';
 
@@ -107,5 +107,20 @@ describe('resolveApiKey', () => {
     expect(resolveApiKey('?key=abc&x=1', storage)).toEqual({ key: 'abc', search: '?x=1' });
     expect(resolveApiKey('', storage)).toEqual({ key: 'abc', search: '' });
     expect(resolveApiKey('', null)).toEqual({ key: null, search: '' });
+  });
+});
+
+describe('model bands in the history chart', () => {
+  it('stacks each model’s memory on a device in name order, one closed band per model', () => {
+    const h = logFromArray(
+      [0, 1000].map((t) => ({ at: new Date(t).toISOString(), used: [60], models: { b: 20, a: 30 }, device_models: [{ b: 20, a: 30 }] })),
+      10,
+    );
+    const bands = modelBands(h, 0, 100, 100, 100, 0, 1000);
+    expect(bands.map((b) => b.model)).toEqual(['a', 'b']);
+    // a spans 0..30 (y 100..70); b sits on it, 30..50 (y 70..50)
+    expect(bands[0]!.d).toBe('M0.0,70.0L100.0,70.0L100.0,100.0L0.0,100.0Z');
+    expect(bands[1]!.d).toBe('M0.0,50.0L100.0,50.0L100.0,70.0L0.0,70.0Z');
+    expect(modelBands(h, 1, 100, 100, 100, 0, 1000)).toEqual([]);
   });
 });
