@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, TAG_VAR, teardown, TestDir, TestService } from '../../helpers/loadout.js';
+import { REPO_ROOT, TAG_VAR, teardown, TestDir, TestService, waitUntil } from '../../helpers/loadout.js';
 
 // Loadout in front of a real llama.cpp inference server (node-llama-cpp) on the tiny GGUF fixtures:
 // real model loading, real generation, real streaming. node-llama-cpp is not a project dependency
@@ -70,6 +70,11 @@ describe.skipIf(!available)('a real llama.cpp backend (node-llama-cpp)', () => {
   });
 
   it('streams tokens through the router as they are generated, and counts the request until the end', async () => {
+    // Every change of the model's view is pushed: record its in-flight count over the request.
+    const inflight: number[] = [];
+    const off = svc.service.onPush((p) => {
+      if (p.type === 'model' && p.model.name === 'tiny') inflight.push(p.model.inflight);
+    });
     const res = await fetch(`${svc.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -78,16 +83,13 @@ describe.skipIf(!available)('a real llama.cpp backend (node-llama-cpp)', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const decoder = new TextDecoder();
     let text = '';
-    let reads = 0;
-    let inflightDuring = -1;
-    for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
-      if (reads++ === 0) inflightDuring = (await svc.model('tiny')).inflight;
-      text += decoder.decode(part, { stream: true });
-    }
+    for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) text += decoder.decode(part, { stream: true });
     const events = text.split('\n\n').filter((e) => e.startsWith('data: '));
     expect(events.length).toBeGreaterThan(3); // role, several token chunks, finish, [DONE]
     expect(events[events.length - 1]).toBe('data: [DONE]');
-    expect(inflightDuring).toBe(1);
+    await waitUntil(() => inflight.at(-1) === 0, 5000, 'the request to end');
+    off();
+    expect(Math.max(...inflight)).toBe(1);
     expect((await svc.model('tiny')).inflight).toBe(0);
   });
 
