@@ -1,7 +1,8 @@
 // Screenshots of a busy dashboard (two fake GPUs, several loaded models, a pinned one, a concurrency
 // group, a failure, some history) for docs/: light and dark at 1280×800, and light at 1024×700, the
 // smallest size the layout is designed for. Rewrites docs/screenshot-*.png on every run.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, Stage, waitForText, waitUntil, WAIT_MS, type Dashboard } from './harness.js';
@@ -63,8 +64,11 @@ async function prepare(dash: Dashboard): Promise<void> {
   await page.mouse.move(0, 0);
 }
 
+/** `npm run screenshots` refreshes the README's pictures in docs/; a plain test run keeps them elsewhere. */
+const SHOTS_DIR = process.env.LOADOUT_UPDATE_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'loadout-shots-'));
+
 async function shoot(dash: Dashboard, file: string): Promise<void> {
-  await dash.page.screenshot({ path: join(REPO_ROOT, 'docs', file), fullPage: true, animations: 'disabled', caret: 'hide' });
+  await dash.page.screenshot({ path: join(SHOTS_DIR, file), fullPage: true, animations: 'disabled', caret: 'hide' });
 }
 
 /** Nothing sticks out sideways: the page and every panel fit their width. */
