@@ -7,6 +7,7 @@ import { HttpServer } from './api/http/server.js';
 import { ProcessLauncher } from './engine/backends/process-launcher.js';
 import { ConfigWatcher } from './engine/config/config-watcher.js';
 import { loadConfig } from './engine/config/load-config.js';
+import { parseListen } from './engine/config/parse-listen.js';
 import { formatConfigError, type ConfigResult } from './engine/config/types.js';
 import { writePinned, writeWatchdogSettings } from './engine/config/write-back.js';
 import { Engine } from './engine/engine.js';
@@ -33,10 +34,11 @@ const VERSION = packageVersion();
 /** A config error as an Error whose message names file, line, column and key. */
 export class ConfigLoadError extends Error {}
 
-export function parseListen(s: string): { host: string; port: number } {
-  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(s.trim());
-  if (!m || Number(m[2]) > 65535) throw new ConfigLoadError(`--listen: expected HOST:PORT, got "${s}"`);
-  return { host: m[1] || '127.0.0.1', port: Number(m[2]) };
+/** `--listen HOST:PORT`, with the same grammar as the config's `listen`. */
+function listenOverride(s: string): { host: string; port: number } {
+  const listen = parseListen(s);
+  if (!listen) throw new ConfigLoadError(`--listen: expected HOST:PORT, got "${s}"`);
+  return listen;
 }
 
 /**
@@ -99,7 +101,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     configError: () => configError,
     version: VERSION,
   });
-  const listen = opts.listen ? parseListen(opts.listen) : config.listen;
+  const listen = opts.listen ? listenOverride(opts.listen) : config.listen;
   const server = new HttpServer({ engine, handlers, onLog: (m, l) => logs.subscribe(m, l), rendererDir: opts.rendererDir ?? null, apiKey: config.apiKey, logger });
   const bound = await server.listen(listen.host, listen.port);
   engine.start();

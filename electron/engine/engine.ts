@@ -15,7 +15,8 @@ import type { Logger } from './platform/logger.js';
 import { PushBus } from './push-bus.js';
 import { Signal } from './signal.js';
 import { Unloader } from './unloader.js';
-import { applyWatchdogPatch, changedSettings, modelView, settingsView } from './views.js';
+import { applyWatchdogPatch, watchdogView } from './config/watchdog-settings.js';
+import { changedSettings, modelView } from './views.js';
 import { Watchdog } from './watchdog/watchdog.js';
 import { MemoryReclaimer } from './watchdog/memory-reclaimer.js';
 import type { MemoryOracle } from './gpu/memory-oracle.js';
@@ -129,7 +130,7 @@ export class Engine {
   }
 
   settings(): WatchdogSettingsView {
-    return settingsView(this.watchdogSettings);
+    return watchdogView(this.watchdogSettings);
   }
 
   rawSettings(): WatchdogSettings {
@@ -193,7 +194,7 @@ export class Engine {
     const next = applyWatchdogPatch(this.watchdogSettings, patch);
     const changed = changedSettings(this.watchdogSettings, next);
     if (changed.length === 0) return this.settings();
-    await this.deps.persistence.writeWatchdog(Object.fromEntries(changed.map((k) => [k, settingsView(next)[k]])));
+    await this.deps.persistence.writeWatchdog(Object.fromEntries(changed.map((k) => [k, watchdogView(next)[k]])));
     this.setWatchdogSettings(next, changed);
     return this.settings();
   }
@@ -281,7 +282,7 @@ export class Engine {
   }
 
   private setWatchdogSettings(next: WatchdogSettings, changed: string[]): void {
-    const view = settingsView(next);
+    const view = watchdogView(next);
     this.watchdogSettings = next;
     this.config = { ...this.config, watchdog: next };
     this.deps.events.append({

@@ -1,10 +1,9 @@
 import type { ModelView } from '../../shared/model-view.js';
 import type { WatchdogSettingsView } from '../../shared/settings.js';
-import { applyWatchdogPatch, watchdogView as settingsView } from './config/watchdog-settings.js';
+import { watchdogView } from './config/watchdog-settings.js';
 import type { WatchdogSettings } from './config/types.js';
 import type { ModelSlot } from './model-slot.js';
 
-export { applyWatchdogPatch, settingsView };
 import { idleDeadline } from './watchdog/policy.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -37,7 +36,7 @@ export function modelView(slot: ModelSlot, settings: WatchdogSettings, vram: num
 
 /** The keys whose effective value differs. */
 export function changedSettings(a: WatchdogSettings, b: WatchdogSettings): (keyof WatchdogSettingsView)[] {
-  const va = settingsView(a);
-  const vb = settingsView(b);
+  const va = watchdogView(a);
+  const vb = watchdogView(b);
   return (Object.keys(va) as (keyof WatchdogSettingsView)[]).filter((k) => va[k] !== vb[k]);
 }

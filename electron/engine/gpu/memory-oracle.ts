@@ -38,7 +38,7 @@ export function freeBytes(info: MemoryInfo, devices: number[] | null, headroom: 
 /** used / total over the given devices. */
 export function usage(info: MemoryInfo): number {
   const total = info.devices.reduce((s, d) => s + d.total, 0);
-  return total > 0 ? info.devices.reduce((s, d) => s + d.used, 0) / total : 0;
+  return total > 0 ? (usedBytes(info) ?? 0) / total : 0;
 }
 
 /** Bytes used over all devices, or null without data. */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../platform/clock.js';
 import { nodeSpawner, type Spawner } from '../platform/spawner.js';
-import { parseProcStatPgid } from './proc-stat.js';
+import { parseProcStatPgid } from '../platform/proc-stat.js';
 import { runOnce } from './run-once.js';
 
 export interface PgidResolverOptions {

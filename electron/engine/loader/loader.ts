@@ -148,7 +148,7 @@ export class Loader {
     if (fit.kind !== 'refuse') return fit;
     const held = fit.blocking.map((n) => `${n} (${humanBytes(ctx.vramOf(n))})`);
     const ours = residents.reduce((n, r) => n + (r.vram ?? 0), 0);
-    const used = info.devices.reduce((n, d) => n + d.used, 0);
+    const used = usedBytes(info) ?? 0;
     const other = Math.max(0, used - ours);
     const message = `${slot.name} needs ${humanBytes(need)} but ${humanBytes(Math.max(0, free + freeing))} is free (after vram_headroom ${humanBytes(s.vramHeadroomBytes)}); held by ${[...held, `other processes (${humanBytes(other)})`].join(', ')}`;
     return { kind: 'refuse', blocking: fit.blocking, message };

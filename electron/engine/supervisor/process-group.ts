@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { parseProcStat } from '../platform/proc-stat.js';
 
 export type GroupSignal = 'SIGTERM' | 'SIGKILL' | 0;
 
@@ -57,9 +58,8 @@ export function groupHasLiveMembers(pgid: number): boolean {
     } catch {
       continue; // exited while we looked
     }
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // rest[0] = state (field 3), rest[2] = pgrp (field 5)
-    if (Number(rest[2]) === pgid && rest[0] !== 'Z' && rest[0] !== 'X') return true;
+    const p = parseProcStat(stat);
+    if (p && p.pgrp === pgid && p.state !== 'Z' && p.state !== 'X') return true;
   }
   return false;
 }

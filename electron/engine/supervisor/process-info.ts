@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { parseProcStat } from '../platform/proc-stat.js';
 
 /**
  * The kernel's view of one pid, enough to tell "our backend" from "a recycled pid" and "alive"
@@ -34,10 +35,8 @@ function linuxInfo(pid: number): ProcessInfo | null {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ESRCH') return null;
     throw err;
   }
-  // comm (field 2) may contain spaces and parentheses: the fields after it follow the LAST ')'.
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // rest[0] is field 3 (state); field 22 (starttime, clock ticks since boot) is rest[19].
-  return { state: rest[0] ?? null, startTime: rest[19] ?? null };
+  const parsed = parseProcStat(stat);
+  return { state: parsed?.state ?? null, startTime: parsed?.startTime ?? null };
 }
 
 function darwinStartTime(pid: number): string | null {

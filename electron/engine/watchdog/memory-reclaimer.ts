@@ -1,6 +1,6 @@
 import { humanBytes } from '../../../shared/units.js';
 import type { EngineContext } from '../context.js';
-import { usage, type MemoryOracle } from '../gpu/memory-oracle.js';
+import { usage, usedBytes, type MemoryOracle } from '../gpu/memory-oracle.js';
 import { pickReclaimVictim, type MemResident } from '../gpu/memory-plan.js';
 import type { Unloader } from '../unloader.js';
 
@@ -45,7 +45,7 @@ export class MemoryReclaimer {
       this.warnedNoVictim = true;
       return;
     }
-    const used = info.devices.reduce((n, d) => n + d.used, 0);
+    const used = usedBytes(info) ?? 0;
     const total = info.devices.reduce((n, d) => n + d.total, 0);
     this.releasing = true;
     const detail = `${info.kind === 'gpu' ? 'GPU' : 'RAM'} memory at ${(u * 100).toFixed(1)}% (${humanBytes(used)} of ${humanBytes(total)}) is above memory_threshold ${(s.memoryThreshold * 100).toFixed(0)}%`;

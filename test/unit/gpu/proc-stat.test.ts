@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProcStatPgid } from '../../../electron/engine/gpu/proc-stat.js';
+import { parseProcStat, parseProcStatPgid } from '../../../electron/engine/platform/proc-stat.js';
 import { readGpuFixture } from './fixture-path.js';
 
 describe('parseProcStatPgid', () => {
@@ -14,5 +14,12 @@ describe('parseProcStatPgid', () => {
   it('returns null for truncated or garbled text', () => {
     expect(parseProcStatPgid('')).toBeNull();
     expect(parseProcStatPgid('12 (x) S 1')).toBeNull();
+  });
+});
+
+describe('parseProcStat', () => {
+  it('reads state, process group and start time (field 22) after a comm with spaces', () => {
+    const line = '4242 (my )( tool) Z 1 4240 4240 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 987654 0 0';
+    expect(parseProcStat(line)).toEqual({ state: 'Z', pgrp: 4240, startTime: '987654' });
   });
 });
