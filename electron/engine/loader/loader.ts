@@ -8,7 +8,8 @@ import { humanBytes } from '../../../shared/units.js';
 import { freeBytes, usedBytes } from '../gpu/memory-oracle.js';
 import { planFit, type MemEviction, type MemResident } from '../gpu/memory-plan.js';
 import type { StopCause } from '../unloader.js';
-import { planAdmission, type Eviction, type Resident } from './admission.js';
+import { planAdmission, type Eviction } from './admission.js';
+import { residentsOf } from './residents.js';
 import { Instance } from './instance.js';
 import type { Launcher, StartFailure } from './launcher.js';
 
@@ -77,7 +78,7 @@ export class Loader {
     const deadline = ctx.clock.now() + s.evictionRetries * s.evictionRetryIntervalMs;
     for (;;) {
       this.checkStillWanted(slot);
-      const plan = planAdmission(slot.config, this.residents(), { maxActive: s.maxActive, force: s.forceEvictionWhenBusy });
+      const plan = planAdmission(slot.config, residentsOf(this.ctx, { reserved: true }), { maxActive: s.maxActive, force: s.forceEvictionWhenBusy });
       if (plan.kind === 'refuse') {
         this.refuse(slot, 'pinned_conflict', plan.blocking, `pinned models hold what ${slot.name} needs: ${plan.blocking.join(', ')}`);
       }
@@ -141,7 +142,7 @@ export class Loader {
     const free = freeBytes(info, oracle.devicesOf(slot.config), s.vramHeadroomBytes);
     const leaving = new Set(evict.map((e) => e.name));
     const freeing = evict.reduce((n, e) => n + (ctx.vramOf(e.name) ?? 0), 0);
-    const residents: MemResident[] = this.residents()
+    const residents: MemResident[] = residentsOf(this.ctx, { reserved: true })
       .filter((r) => !leaving.has(r.name) && r.name !== slot.name)
       .map((r) => ({ ...r, vram: ctx.vramOf(r.name) ?? (r.state === 'starting' ? oracle.needOf(ctx.slots.get(r.name)!.config) : null) }));
     const fit = planFit({ need, free, freeing, residents, force: s.forceEvictionWhenBusy });
@@ -172,19 +173,6 @@ export class Loader {
     this.ctx.events.append({ type: 'load_refused', model: slot.name, reason: code, message, data: { blocking, for: slot.name } });
     const retry = code === 'busy' ? { retry_after_s: Math.max(1, Math.ceil(this.ctx.settings().evictionRetryIntervalMs / 1000)) } : {};
     throw new LoadoutError(code, message, { blocking, ...retry });
-  }
-
-  private residents(): Resident[] {
-    const out: Resident[] = [];
-    for (const slot of this.ctx.slots.values()) {
-      const inst = slot.live;
-      if (inst) {
-        out.push({ name: slot.name, instance: inst.id, pinned: slot.config.pinned, groups: slot.config.groups, inflight: inst.inflight, lastUsedAt: inst.lastUsedAt, state: inst.state === 'ready' ? 'ready' : 'starting' });
-      } else if (slot.reserved) {
-        out.push({ name: slot.name, instance: -1, pinned: slot.config.pinned, groups: slot.config.groups, inflight: 0, lastUsedAt: this.ctx.clock.now(), state: 'starting' });
-      }
-    }
-    return out;
   }
 
   private async start(slot: ModelSlot, trigger: StartTrigger): Promise<Instance> {

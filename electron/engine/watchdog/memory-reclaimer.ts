@@ -1,7 +1,8 @@
 import { humanBytes } from '../../../shared/units.js';
 import type { EngineContext } from '../context.js';
 import { usage, usedBytes, type MemoryOracle } from '../gpu/memory-oracle.js';
-import { pickReclaimVictim, type MemResident } from '../gpu/memory-plan.js';
+import { pickReclaimVictim } from '../gpu/memory-plan.js';
+import { residentsOf } from '../loader/residents.js';
 import type { Unloader } from '../unloader.js';
 
 /** Fresh samples above the threshold needed before acting: one spike is not pressure. */
@@ -37,7 +38,7 @@ export class MemoryReclaimer {
       return;
     }
     if (++this.above < CONFIRMATIONS) return;
-    const victim = pickReclaimVictim(u, s.memoryThreshold, this.residents(), s.forceEvictionWhenBusy);
+    const victim = pickReclaimVictim(u, s.memoryThreshold, residentsOf(this.ctx, { reserved: false }).map((r) => ({ ...r, vram: this.ctx.vramOf(r.name) })), s.forceEvictionWhenBusy);
     const slot = victim && this.ctx.slots.get(victim.name);
     const inst = slot?.live;
     if (!slot || !inst || inst.id !== victim.instance) {
@@ -58,14 +59,4 @@ export class MemoryReclaimer {
         this.above = 0;
       });
   };
-
-  private residents(): MemResident[] {
-    const out: MemResident[] = [];
-    for (const slot of this.ctx.slots.values()) {
-      const inst = slot.live;
-      if (!inst) continue;
-      out.push({ name: slot.name, instance: inst.id, pinned: slot.config.pinned, inflight: inst.inflight, lastUsedAt: inst.lastUsedAt, state: inst.state === 'ready' ? 'ready' : 'starting', vram: this.ctx.vramOf(slot.name) });
-    }
-    return out;
-  }
 }
