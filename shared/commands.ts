@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { LoadoutEvent } from './events.js';
 import type { GpuHistoryPoint, GpuSnapshot } from './gpu.js';
-import type { ModelView } from './model-view.js';
+import type { LoadPlanView, ModelView } from './model-view.js';
 import { watchdogPatchSchema, type WatchdogSettingsView } from './settings.js';
 
 /**
@@ -15,6 +15,7 @@ export const commandSchemas = {
   'models.list': z.strictObject({}),
   'models.get': z.strictObject({ name }),
   'models.load': z.strictObject({ name }),
+  'models.plan': z.strictObject({ name }),
   'models.unload': z.strictObject({ name, force: z.boolean().optional() }),
   'models.setPinned': z.strictObject({ name, pinned: z.boolean() }),
   'events.list': z.strictObject({
@@ -58,6 +59,7 @@ export interface CommandResults {
   'models.list': { models: ModelView[] };
   'models.get': ModelView;
   'models.load': ModelView;
+  'models.plan': LoadPlanView;
   'models.unload': ModelView;
   'models.setPinned': ModelView;
   'events.list': { events: LoadoutEvent[] };

@@ -10,6 +10,9 @@ export const ERROR_STATUS = {
   busy: 503,
   shutting_down: 503,
   cooldown: 503,
+  load_cooldown: 503,
+  unhealthy: 502,
+  upstream_timeout: 504,
   load_failed: 502,
   backend_error: 502,
   internal: 500,
@@ -49,6 +52,7 @@ export function errorType(code: ErrorCode): string {
   if (status === 404) return 'not_found_error';
   if (status === 409) return 'conflict_error';
   if (status === 503) return 'unavailable_error';
+  if (status === 504) return 'timeout_error';
   return 'server_error';
 }
 

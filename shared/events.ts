@@ -2,8 +2,8 @@
 
 export type StartTrigger = 'api' | 'request' | 'tray' | 'preload' | 'ui' | 'cli';
 export type EvictionReason = 'lru' | 'group' | 'idle' | 'busy_timeout' | 'memory';
-export type StopReason = 'manual' | 'evicted' | 'shutdown' | 'exited';
-export type RefusalReason = 'pinned_conflict' | 'busy' | 'no_memory';
+export type StopReason = 'manual' | 'evicted' | 'shutdown' | 'exited' | 'unhealthy';
+export type RefusalReason = 'pinned_conflict' | 'busy' | 'no_memory' | 'cooldown';
 
 export interface EventDataMap {
   model_starting: { trigger: StartTrigger; instance: number };
@@ -16,9 +16,9 @@ export interface EventDataMap {
     vram_after?: number | null;
     instance: number;
   };
-  model_stopped: { exit_code: number | null; signal: string | null; instance: number; log_tail?: string[]; vram_before?: number | null; vram_after?: number | null };
+  model_stopped: { exit_code: number | null; signal: string | null; instance: number; log_tail?: string[]; vram_before?: number | null; vram_after?: number | null; error?: string; drained?: boolean };
   model_failed: { exit_code: number | null; signal?: string | null; log_tail: string[]; instance: number | null; code: string };
-  load_refused: { blocking: string[]; for?: string };
+  load_refused: { blocking: string[]; for?: string; retry_after_s?: number; failures?: number };
   model_pinned: Record<string, never>;
   model_unpinned: Record<string, never>;
   config_reloaded: { file: string; models: number };

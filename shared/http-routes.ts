@@ -17,6 +17,7 @@ export const HTTP_ROUTES: Record<HttpCommandName, HttpRoute> = {
   'models.list': { method: 'GET', path: '/api/models' },
   'models.get': { method: 'GET', path: '/api/models/:name' },
   'models.load': { method: 'POST', path: '/api/models/:name/load' },
+  'models.plan': { method: 'GET', path: '/api/models/:name/plan' },
   'models.unload': { method: 'POST', path: '/api/models/:name/unload' },
   'models.setPinned': { method: 'PUT', path: '/api/models/:name/pinned' },
   'events.list': { method: 'GET', path: '/api/events' },

@@ -20,6 +20,12 @@ export interface ModelView {
   backend: string | null;
   /** Estimated or configured memory need in bytes, when known (used for fit-before-load). */
   vram_estimate_bytes: number | null;
+  /** Requests waiting for this model's next ready instance. */
+  queued: number;
+  /** After a failed start: requests are refused (503 `load_cooldown`) until then; null when none. */
+  cooldown_until: string | null;
+  /** Memory of the model's process group on a machine without GPU data (RSS), else null. */
+  ram_bytes: number | null;
 }
 
 export interface ModelError {
@@ -28,4 +34,20 @@ export interface ModelError {
   exit_code: number | null;
   log_tail: string[];
   at: string;
+}
+
+/** `GET /api/models/{name}/plan`: what a load would do now, from the same decision as admission. */
+export interface LoadPlanView {
+  model: string;
+  /** `ready`: nothing to do; `load`: it would start (possibly after `evict` and waiting for `blocked_by`); `refuse`: it would be refused with `code`. */
+  action: 'ready' | 'load' | 'refuse';
+  evict: { name: string; reason: 'group' | 'lru' | 'memory'; group: string | null; detail: string }[];
+  /** Models the load would wait for (busy, starting or stopping), or that make it refuse. */
+  blocked_by: string[];
+  /** The load would wait for `blocked_by` before it starts. */
+  waits: boolean;
+  code: 'pinned_conflict' | 'no_memory' | null;
+  message: string;
+  /** Requests (not explicit loads) are refused until then after a failed start. */
+  cooldown_until: string | null;
 }

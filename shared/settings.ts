@@ -17,12 +17,18 @@ export interface WatchdogSettingsView {
   eviction_retry_interval: string;
   stop_timeout: string;
   health_timeout: string;
+  max_turn: string;
+  load_failure_cooldown: string;
+  load_failure_cooldown_max: string;
+  health_check_interval: string;
+  drain_timeout: string;
 }
 
 export const WATCHDOG_KEYS = [
   'interval', 'idle_check', 'idle_timeout', 'busy_check', 'busy_timeout', 'max_active', 'memory_reclaimer',
   'memory_threshold', 'vram_headroom', 'force_eviction_when_busy', 'eviction_retries', 'eviction_retry_interval',
-  'stop_timeout', 'health_timeout',
+  'stop_timeout', 'health_timeout', 'max_turn', 'load_failure_cooldown', 'load_failure_cooldown_max', 'health_check_interval',
+  'drain_timeout',
 ] as const satisfies readonly (keyof WatchdogSettingsView)[];
 
 const duration = z.union([z.string(), z.number()]).refine((v) => parseDuration(v) !== null, {
@@ -48,6 +54,11 @@ export const watchdogPatchSchema = z.strictObject({
   eviction_retry_interval: duration,
   stop_timeout: duration,
   health_timeout: duration,
+  max_turn: duration,
+  load_failure_cooldown: duration,
+  load_failure_cooldown_max: duration,
+  health_check_interval: duration,
+  drain_timeout: duration,
 }).partial();
 
 export type WatchdogPatch = z.infer<typeof watchdogPatchSchema>;

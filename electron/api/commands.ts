@@ -35,6 +35,7 @@ export function createCommandHandlers(d: CommandDeps): CommandHandlers {
     'models.list': async () => ({ models: engine.listModels() }),
     'models.get': async ({ name }) => engine.getModel(name),
     'models.load': async ({ name }, ctx) => engine.load(name, TRIGGER[ctx.origin]),
+    'models.plan': async ({ name }) => engine.plan(name),
     'models.unload': async ({ name, force }) => engine.unload(name, force ?? false),
     'models.setPinned': async ({ name, pinned }) => engine.setPinned(name, pinned),
     'events.list': async ({ after, limit }) => ({ events: engine.context.events.list(after ?? 0, limit ?? 1000) }),

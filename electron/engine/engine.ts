@@ -1,12 +1,12 @@
 import { LoadoutError } from '../../shared/errors.js';
 import type { StartTrigger } from '../../shared/events.js';
-import type { ModelView } from '../../shared/model-view.js';
+import type { LoadPlanView, ModelView } from '../../shared/model-view.js';
 import type { Push } from '../../shared/push.js';
 import type { WatchdogPatch, WatchdogSettingsView } from '../../shared/settings.js';
 import type { LoadoutConfig, ModelConfig, WatchdogSettings } from './config/types.js';
 import type { EngineContext } from './context.js';
 import type { EventLog } from './events/event-log.js';
-import type { Instance } from './loader/instance.js';
+import type { Lease } from './loader/lease.js';
 import type { Launcher } from './loader/launcher.js';
 import { Loader } from './loader/loader.js';
 import { ModelSlot } from './model-slot.js';
@@ -18,6 +18,7 @@ import { Unloader } from './unloader.js';
 import { applyWatchdogPatch, watchdogView } from './config/watchdog-settings.js';
 import { changedSettings, modelView } from './views.js';
 import { Watchdog } from './watchdog/watchdog.js';
+import { HealthChecker } from './watchdog/health-checker.js';
 import { MemoryReclaimer } from './watchdog/memory-reclaimer.js';
 import type { MemoryOracle } from './gpu/memory-oracle.js';
 
@@ -37,12 +38,7 @@ export interface EngineDeps {
   logTail(model: string, instance: number, n: number): string[];
 }
 
-/** A request counted in flight on one instance until `release()`. */
-export interface Lease {
-  model: string;
-  instance: Instance;
-  release(): void;
-}
+export type { Lease } from './loader/lease.js';
 
 /**
  * The engine: one object behind the desktop app, `loadout serve` and the CLI. It owns the model slots;
@@ -59,6 +55,8 @@ export class Engine {
   private readonly bus: PushBus<ModelSlot>;
   private shuttingDown: Promise<void> | null = null;
   private readonly vram = new Map<string, number>();
+  /** RSS of each model's process group, on machines without GPU data. */
+  private readonly ram = new Map<string, number>();
   private readonly estimates = new Map<string, number>();
   private memory: MemoryOracle | null = null;
 
@@ -82,6 +80,7 @@ export class Engine {
     this.unloader = new Unloader(this.ctx);
     this.loader = new Loader(this.ctx, deps.launcher, this.unloader, () => this.shuttingDown !== null);
     this.watchdog = new Watchdog(this.ctx, this.unloader);
+    this.watchdog.addCheck(new HealthChecker(this.ctx, this.unloader).check);
     deps.events.subscribe((event) => this.emit({ type: 'event', event }));
   }
 
@@ -141,8 +140,13 @@ export class Engine {
 
   async load(name: string, trigger: StartTrigger): Promise<ModelView> {
     const slot = this.slot(name);
-    await this.loader.ensureReady(slot, trigger);
+    await this.loader.request(slot, trigger, false);
     return this.view(slot);
+  }
+
+  /** What a load would do now (CONTRACT §8 preflight): no side effects. */
+  plan(name: string): LoadPlanView {
+    return this.loader.plan(this.slot(name));
   }
 
   async unload(name: string, force = false): Promise<ModelView> {
@@ -159,23 +163,28 @@ export class Engine {
     return this.view(slot);
   }
 
-  /** Counts a request on the model's ready instance, loading it first if needed. */
-  async acquire(slot: ModelSlot, trigger: StartTrigger): Promise<Lease> {
-    for (;;) {
-      const inst = await this.loader.ensureReady(slot, trigger);
-      if (inst.state !== 'ready') continue; // evicted between ready and now: load again
-      const end = inst.begin(this.deps.clock.now());
-      this.markDirty(slot);
-      return {
-        model: slot.name,
-        instance: inst,
-        release: () => {
-          end(this.deps.clock.now());
-          this.markDirty(slot);
-          this.ctx.changed.fire();
-        },
-      };
-    }
+  /**
+   * Counts a request on the model's ready instance, loading it first if needed. The lease is taken
+   * in the same step as the instance becomes ready (see Loader.request).
+   */
+  acquire(slot: ModelSlot, trigger: StartTrigger): Promise<Lease> {
+    return this.loader.request(slot, trigger, true);
+  }
+
+  /**
+   * A proxied request could not connect, was reset, or got no answer in time: probe the instance now.
+   * An unhealthy one is recycled (stopped at once, reason `unhealthy`) and true is returned, so the
+   * caller may retry the request once on a fresh instance. A backend that exited is not retried.
+   */
+  async recycleIfBroken(lease: Lease, error: string): Promise<boolean> {
+    const inst = lease.instance;
+    const slot = this.slots.get(lease.model);
+    if (!slot || inst.exit) return false;
+    if (inst.state === 'stopping' || inst.state === 'stopped') return inst.recycled;
+    const r = await inst.backend.probe().catch((err: unknown) => ({ ok: false, reason: String(err) }));
+    if (r.ok || inst.exit || slot.instance !== inst) return false;
+    void this.unloader.stop(slot, inst, { kind: 'unhealthy', error: `${error}; health check: ${r.reason}` });
+    return true;
   }
 
   async setPinned(name: string, pinned: boolean): Promise<ModelView> {
@@ -208,6 +217,7 @@ export class Engine {
       const slot = this.slots.get(m.name);
       if (!slot) this.slots.set(m.name, new ModelSlot(m));
       else {
+        if (launchChanged(slot.config, m)) slot.cooldown = null; // a fixed config gets a fresh try
         slot.config = m; // pinned and groups apply at once; a changed cmd on the next start
         slot.removed = false;
         this.markDirty(slot);
@@ -307,7 +317,7 @@ export class Engine {
   }
 
   private view(slot: ModelSlot): ModelView {
-    return modelView(slot, this.watchdogSettings, this.vram.get(slot.name) ?? null, slot.config.vramBytes ?? this.estimates.get(slot.name) ?? null);
+    return modelView(slot, this.watchdogSettings, this.vram.get(slot.name) ?? null, slot.config.vramBytes ?? this.estimates.get(slot.name) ?? null, this.deps.clock.now(), this.ram.get(slot.name) ?? null);
   }
 
   private markDirty(slot: ModelSlot): void {
@@ -318,4 +328,9 @@ export class Engine {
 /** Our own write-backs (pinning, settings) come back through the watcher: they are not news. */
 function sameConfig(a: LoadoutConfig, b: LoadoutConfig): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Whether what a start runs changed (a load-failure cooldown ends then). */
+function launchChanged(a: ModelConfig, b: ModelConfig): boolean {
+  return a.cmd !== b.cmd || a.args !== b.args || a.model !== b.model || a.health !== b.health || JSON.stringify(a.env) !== JSON.stringify(b.env);
 }

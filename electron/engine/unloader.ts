@@ -1,5 +1,5 @@
 import type { EvictionReason } from '../../shared/events.js';
-import { humanBytes } from '../../shared/units.js';
+import { formatDuration, humanBytes } from '../../shared/units.js';
 import { usedBytes } from './gpu/memory-oracle.js';
 import type { EngineContext } from './context.js';
 import type { Instance } from './loader/instance.js';
@@ -12,7 +12,9 @@ const RELEASE_TIMEOUT_MS = 15_000;
 export type StopCause =
   | { kind: 'manual'; force: boolean; note?: string }
   | { kind: 'evicted'; reason: EvictionReason; force: boolean; for?: string | null; group?: string | null; detail: string; vramBefore?: number | null }
-  | { kind: 'shutdown' };
+  | { kind: 'shutdown' }
+  /** A backend that stopped answering (connect refused, reset, or failed health checks): stopped at once. */
+  | { kind: 'unhealthy'; error: string };
 
 /**
  * The one unload path (ARCHITECTURE principle 7): manual, LRU, group, idle, busy timeout, memory and
@@ -26,11 +28,12 @@ export class Unloader {
     if (inst.stopping) {
       // A graceful stop may be waiting for requests to finish: a forced stop (unload --force, the busy
       // timeout) or shutdown must not wait behind it.
-      const force = cause.kind !== 'shutdown' && cause.force;
-      if (cause.kind === 'shutdown' || force) {
+      // A graceful stop may be draining requests: a forced stop (unload --force, the busy timeout, an
+      // unhealthy backend) must not wait behind it. Shutdown drains with its own bound, like any stop.
+      if (forced(cause)) {
         inst.skipIdleWait = true;
         this.ctx.changed.fire();
-        if (force) void inst.backend.stop({ force: true });
+        void inst.backend.stop({ force: true });
       }
       return inst.stopping;
     }
@@ -47,9 +50,16 @@ export class Unloader {
         data: { for: cause.for ?? null, group: cause.group ?? null, vram_bytes: before, vram_before: cause.vramBefore ?? null, instance: inst.id },
       });
     }
-    const force = cause.kind === 'shutdown' ? false : cause.force;
+    const force = forced(cause);
+    if (cause.kind === 'unhealthy') {
+      inst.recycled = true;
+      inst.cutReason = `${slot.name} was recycled: ${cause.error}`;
+      slot.lastError = { code: 'unhealthy', message: inst.cutReason, exit_code: null, log_tail: ctx.logTail(slot.name, inst.id, 20), at: new Date(ctx.clock.now()).toISOString() };
+    }
+    else if (force) inst.cutReason = `${slot.name} was stopped with force (${cause.kind === 'evicted' ? cause.reason : 'unload --force'})`;
+    let drained = true;
     inst.stopping = (async () => {
-      if (cause.kind === 'manual' && !force) await this.waitIdle(inst);
+      if ((cause.kind === 'manual' || cause.kind === 'shutdown') && !force) drained = await this.drain(slot, inst, cause.kind === 'shutdown' ? 'shut down' : 'unloaded');
       return inst.backend.stop({ force });
     })();
     const pid = inst.pid;
@@ -66,12 +76,20 @@ export class Unloader {
       }
       const reason = cause.kind === 'evicted' ? 'evicted' : cause.kind;
       const freed = after !== null && cause.kind === 'evicted' && cause.vramBefore != null ? `; GPU memory ${humanBytes(cause.vramBefore)} → ${humanBytes(after)}` : '';
+      const why = cause.kind === 'evicted' ? `evicted: ${cause.reason}` : cause.kind === 'manual' && cause.note ? cause.note : cause.kind === 'unhealthy' ? `unhealthy: ${cause.error}` : reason;
       ctx.events.append({
         type: 'model_stopped',
         model: slot.name,
         reason,
-        message: `${slot.name} stopped (${cause.kind === 'evicted' ? `evicted: ${cause.reason}` : cause.kind === 'manual' && cause.note ? cause.note : reason})${freed}`,
-        data: { exit_code: exit.exitCode, signal: exit.signal, instance: inst.id, ...(cause.kind === 'evicted' ? { vram_before: cause.vramBefore ?? null, vram_after: after } : {}) },
+        message: `${slot.name} stopped (${why})${freed}${drained ? '' : `; ${inst.cutReason ?? 'requests in flight were cut'}`}`,
+        data: {
+          exit_code: exit.exitCode,
+          signal: exit.signal,
+          instance: inst.id,
+          ...(cause.kind === 'evicted' ? { vram_before: cause.vramBefore ?? null, vram_after: after } : {}),
+          ...(cause.kind === 'unhealthy' ? { error: cause.error } : {}),
+          ...(drained ? {} : { drained: false }),
+        },
       });
       return exit;
     });
@@ -106,7 +124,24 @@ export class Unloader {
     this.ctx.changed.fire();
   }
 
-  private async waitIdle(inst: Instance): Promise<void> {
-    while (inst.inflight > 0 && !inst.skipIdleWait) await this.ctx.changed.wait();
+  /**
+   * Waits for the requests in flight, at most `drain_timeout` (0 = no bound); a forced stop overtakes
+   * it. False when requests were still running: they are cut with `cutReason` as their error.
+   */
+  private async drain(slot: ModelSlot, inst: Instance, what: string): Promise<boolean> {
+    const { ctx } = this;
+    if (inst.inflight === 0) return true;
+    const ms = ctx.settings().drainTimeoutMs;
+    let expired = false;
+    const timer = ms > 0 ? ctx.clock.setTimeout(() => ((expired = true), ctx.changed.fire()), ms) : null;
+    while (inst.inflight > 0 && !inst.skipIdleWait && !expired) await ctx.changed.wait();
+    timer?.cancel();
+    if (inst.inflight === 0) return true;
+    inst.cutReason ??= `${slot.name} was ${what} after waiting drain_timeout ${formatDuration(ms)} for ${inst.inflight} request(s) in flight`;
+    return false;
   }
+}
+
+function forced(cause: StopCause): boolean {
+  return cause.kind === 'unhealthy' || ((cause.kind === 'manual' || cause.kind === 'evicted') && cause.force);
 }

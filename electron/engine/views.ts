@@ -8,7 +8,7 @@ import { idleDeadline } from './watchdog/policy.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-export function modelView(slot: ModelSlot, settings: WatchdogSettings, vram: number | null, estimate: number | null): ModelView {
+export function modelView(slot: ModelSlot, settings: WatchdogSettings, vram: number | null, estimate: number | null, now: number, ram: number | null = null): ModelView {
   const inst = slot.instance;
   const c = slot.config;
   const state = inst && inst.state !== 'stopped' ? inst.state : slot.reserved || slot.pending ? 'starting' : slot.lastError ? 'failed' : 'stopped';
@@ -31,6 +31,9 @@ export function modelView(slot: ModelSlot, settings: WatchdogSettings, vram: num
     aliases: [...c.aliases],
     backend: c.backend,
     vram_estimate_bytes: estimate,
+    queued: slot.queued,
+    cooldown_until: slot.cooldown && slot.cooldown.until > now ? iso(slot.cooldown.until) : null,
+    ram_bytes: inst ? ram : null,
   };
 }
 

@@ -66,68 +66,111 @@ export class OpenAiRouter {
     if (!slot) throw new LoadoutError('model_not_found', `The model \`${name}\` does not exist`);
     let clientGone = false;
     res.on('close', () => (clientGone = true));
-    const lease = await this.engine.acquire(slot, 'request');
-    if (clientGone) return lease.release();
-    this.forward(req, res, url, body, lease);
-  }
-
-  private forward(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer, lease: Lease): void {
-    let released = false;
-    const release = () => {
-      if (!released) {
-        released = true;
-        lease.release();
-      }
-    };
-    const inst = lease.instance;
-    const upstream = httpRequest({
-      host: '127.0.0.1',
-      port: inst.port,
-      method: req.method,
-      path: url.pathname + url.search,
-      headers: { ...forwardHeaders(req.headers), 'content-length': String(body.length) },
-      agent: this.agent,
-    });
-    upstream.setNoDelay(true);
-    upstream.on('response', (up) => {
-      res.writeHead(up.statusCode ?? 502, forwardHeaders(up.headers));
-      res.flushHeaders();
-      relay(up, res);
-      up.on('error', () => res.destroy());
-    });
-    upstream.on('error', (err) => void this.upstreamFailed(res, lease, err).finally(release));
-    res.on('close', () => {
-      // Finished or aborted by the client: either way the request is no longer in flight.
-      if (!res.writableFinished) upstream.destroy();
-      release();
-    });
     req.socket.setNoDelay(true);
-    upstream.end(body);
+    // A backend that refuses, resets or never answers before the first response byte is probed; an
+    // unhealthy one is recycled and the request, not yet answered, is tried once more on a fresh one.
+    for (let attempt = 1; ; attempt++) {
+      const lease = await this.engine.acquire(slot, 'request');
+      if (clientGone) return lease.release('failed');
+      const failure = await this.forward(req, res, url, body, lease, slot.config.responseTimeoutMs);
+      if (!failure) return;
+      const retry = attempt === 1 && !clientGone && (await this.engine.recycleIfBroken(lease, failure.message));
+      lease.release('failed');
+      if (clientGone) return;
+      if (!retry) return this.upstreamFailed(res, lease, failure);
+    }
   }
 
-  /** A backend that died mid-request: answer with its exit code and last lines once the exit is known. */
+  /**
+   * Proxies one attempt. Resolves once the answer has started (null: from then on the relay owns the
+   * response and the lease), or with the error that happened before any response byte.
+   */
+  private forward(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer, lease: Lease, responseTimeoutMs: number | null): Promise<Error | null> {
+    return new Promise((resolve) => {
+      let answered = false;
+      let timer: NodeJS.Timeout | null = null;
+      const upstream = httpRequest({
+        host: '127.0.0.1',
+        port: lease.instance.port,
+        method: req.method,
+        path: url.pathname + url.search,
+        headers: { ...forwardHeaders(req.headers), 'content-length': String(body.length) },
+        agent: this.agent,
+      });
+      const onClientClose = () => {
+        if (!answered) upstream.destroy();
+      };
+      res.on('close', onClientClose);
+      upstream.on('socket', (socket) => {
+        socket.setNoDelay(true);
+        if (!socket.connecting) return;
+        const t = setTimeout(() => upstream.destroy(new Error(`could not connect within ${CONNECT_TIMEOUT_MS / 1000}s`)), CONNECT_TIMEOUT_MS);
+        socket.once('connect', () => clearTimeout(t));
+        socket.once('close', () => clearTimeout(t));
+      });
+      if (responseTimeoutMs) {
+        timer = setTimeout(() => upstream.destroy(new UpstreamTimeout(`no response within response_timeout ${responseTimeoutMs / 1000}s`)), responseTimeoutMs);
+      }
+      upstream.on('response', (up) => {
+        answered = true;
+        if (timer) clearTimeout(timer);
+        res.off('close', onClientClose);
+        const failed = (up.statusCode ?? 502) >= 500;
+        res.on('close', () => {
+          // Finished or aborted by the client: either way the request is no longer in flight.
+          if (!res.writableFinished) up.destroy();
+          lease.release(failed || !up.complete ? 'failed' : 'ok');
+        });
+        res.writeHead(up.statusCode ?? 502, forwardHeaders(up.headers));
+        res.flushHeaders();
+        relay(up, res, () => lease.instance.cutReason ?? `${lease.model} backend closed the stream before it ended`);
+        resolve(null);
+      });
+      upstream.on('error', (err) => {
+        if (timer) clearTimeout(timer);
+        res.off('close', onClientClose);
+        if (!answered) resolve(err);
+      });
+      upstream.end(body);
+    });
+  }
+
+  /** A backend that failed before answering: its exit code and last lines if it died, else why. */
   private async upstreamFailed(res: ServerResponse, lease: Lease, err: Error): Promise<void> {
     if (res.headersSent || res.destroyed) {
       res.destroy();
       return;
     }
     const inst = lease.instance;
-    const exit = inst.exit ?? (await waitForExit(lease, 1000));
+    if (err instanceof UpstreamTimeout && !inst.exit) {
+      sendError(res, new LoadoutError('upstream_timeout', `${lease.model}: ${err.message}`));
+      return;
+    }
+    const exit = inst.exit ?? (inst.cutReason ? null : await waitForExit(lease, 1000));
     const slot = this.engine.resolve(lease.model);
     const tail = slot?.lastError?.log_tail ?? [];
-    const why = exit
-      ? `${lease.model} backend ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`} during the request`
-      : `${lease.model} backend failed during the request: ${err.message}`;
-    sendError(res, new LoadoutError('backend_error', tail.length ? `${why}\n${tail.slice(-5).join('\n')}` : why, { exit_code: exit?.exitCode ?? null, log_tail: tail }));
+    const why = inst.cutReason
+      ? `${inst.cutReason} (${err.message})`
+      : exit
+        ? `${lease.model} backend ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`} during the request`
+        : `${lease.model} backend failed during the request: ${err.message}`;
+    const code = inst.recycled ? 'unhealthy' : 'backend_error';
+    sendError(res, new LoadoutError(code, tail.length ? `${why}\n${tail.slice(-5).join('\n')}` : why, { exit_code: exit?.exitCode ?? null, log_tail: tail }));
   }
 }
+
+const CONNECT_TIMEOUT_MS = 5000;
+
+class UpstreamTimeout extends Error {}
 
 /**
  * Passes the backend's answer on as it arrives. Chunks that arrive in one socket read go out as one
  * write (a microtask later, so no token waits): piping wrote each small SSE event as its own chunk
  * frame, and that per-write cost held streaming throughput to about two thirds of a direct connection.
+ * A stream the backend cuts (it died or was stopped) ends with an OpenAI-style error event, so clients
+ * see why instead of a bare `terminated`.
  */
-function relay(up: IncomingMessage, res: ServerResponse): void {
+function relay(up: IncomingMessage, res: ServerResponse, cutReason: () => string): void {
   let pending: Buffer[] = [];
   let scheduled = false;
   const flush = () => {
@@ -150,6 +193,14 @@ function relay(up: IncomingMessage, res: ServerResponse): void {
   up.on('end', () => {
     flush();
     res.end();
+  });
+  up.on('error', () => undefined); // handled on close
+  up.on('close', () => {
+    if (up.complete || res.writableEnded || res.destroyed) return;
+    flush();
+    if (!String(up.headers['content-type'] ?? '').includes('text/event-stream')) return void res.destroy();
+    const error = { message: cutReason(), type: 'server_error', code: 'backend_error' };
+    res.end(`\n\ndata: ${JSON.stringify({ error })}\n\n`);
   });
 }
 

@@ -38,6 +38,7 @@ export class ProcessLauncher implements Launcher {
       start: (signal) => proc.start(signal),
       stop: (opts) => proc.stop(opts),
       onExit: (l) => proc.onExit(l),
+      probe: () => proc.probe(),
     };
   }
 }

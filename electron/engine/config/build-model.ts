@@ -114,6 +114,8 @@ export function buildModel(input: BuildModelInput): BuiltModel {
       contextSize: entry.context_size ?? contextSizeFromArgs(argv),
       backend,
       unlisted: entry.unlisted ?? false,
+      responseTimeoutMs: entry.response_timeout == null ? null : parseDuration(entry.response_timeout),
+      preload: entry.preload ?? false,
       sourceFile: source.file,
       sourceKind: input.sourceKind,
     },

@@ -32,6 +32,8 @@ const modelFields = {
   ttl: duration.nullish(),
   vram: size.nullish(),
   unlisted: z.boolean().nullish(),
+  response_timeout: duration.nullish(),
+  preload: z.boolean().nullish(),
   context_size: z.number().int().positive().nullish(),
 };
 

@@ -15,6 +15,15 @@ export interface WatchdogSettings {
   evictionRetryIntervalMs: number;
   stopTimeoutMs: number;
   healthTimeoutMs: number;
+  /** While other models' requests wait, a resident model stops taking new requests this long after they began waiting; 0 = never. */
+  maxTurnMs: number;
+  /** After a failed start, requests are refused this long (doubling per failure up to the max) without spawning. */
+  loadFailureCooldownMs: number;
+  loadFailureCooldownMaxMs: number;
+  /** Ready backends are probed this often; 3 failures in a row recycle them. 0 = off. */
+  healthCheckIntervalMs: number;
+  /** A graceful unload or shutdown waits at most this long for requests in flight. */
+  drainTimeoutMs: number;
 }
 
 export const DEFAULT_WATCHDOG: WatchdogSettings = {
@@ -32,6 +41,11 @@ export const DEFAULT_WATCHDOG: WatchdogSettings = {
   evictionRetryIntervalMs: 1000,
   stopTimeoutMs: 10_000,
   healthTimeoutMs: 120_000,
+  maxTurnMs: 30_000,
+  loadFailureCooldownMs: 10_000,
+  loadFailureCooldownMaxMs: 5 * 60_000,
+  healthCheckIntervalMs: 10_000,
+  drainTimeoutMs: 30_000,
 };
 
 export interface ModelConfig {
@@ -57,6 +71,10 @@ export interface ModelConfig {
   contextSize: number | null;
   /** Name of the template in `backends:` this model uses, or null for its own `cmd`. */
   backend: string | null;
+  /** Upstream response-header timeout in ms; null = none. */
+  responseTimeoutMs: number | null;
+  /** Loaded when Loadout starts (pinned models are too). */
+  preload: boolean;
   /** Left out of `GET /v1/models`. */
   unlisted: boolean;
   /** The file that defines this model; `pinned` is written back there. */

@@ -24,6 +24,11 @@ export function applyWatchdogPatch(base: WatchdogSettings, patch: WatchdogPatch)
     evictionRetryIntervalMs: ms(patch.eviction_retry_interval, base.evictionRetryIntervalMs),
     stopTimeoutMs: ms(patch.stop_timeout, base.stopTimeoutMs),
     healthTimeoutMs: ms(patch.health_timeout, base.healthTimeoutMs),
+    maxTurnMs: ms(patch.max_turn, base.maxTurnMs),
+    loadFailureCooldownMs: ms(patch.load_failure_cooldown, base.loadFailureCooldownMs),
+    loadFailureCooldownMaxMs: ms(patch.load_failure_cooldown_max, base.loadFailureCooldownMaxMs),
+    healthCheckIntervalMs: ms(patch.health_check_interval, base.healthCheckIntervalMs),
+    drainTimeoutMs: ms(patch.drain_timeout, base.drainTimeoutMs),
   };
 }
 
@@ -44,5 +49,10 @@ export function watchdogView(s: WatchdogSettings): WatchdogSettingsView {
     eviction_retry_interval: formatDuration(s.evictionRetryIntervalMs),
     stop_timeout: formatDuration(s.stopTimeoutMs),
     health_timeout: formatDuration(s.healthTimeoutMs),
+    max_turn: formatDuration(s.maxTurnMs),
+    load_failure_cooldown: formatDuration(s.loadFailureCooldownMs),
+    load_failure_cooldown_max: formatDuration(s.loadFailureCooldownMaxMs),
+    health_check_interval: formatDuration(s.healthCheckIntervalMs),
+    drain_timeout: formatDuration(s.drainTimeoutMs),
   };
 }

@@ -94,7 +94,8 @@ export class GpuMonitor implements MemoryOracle {
       if (this.disposed) return false; // no more samples will come: don't hold a load or a shutdown
       const s = this.latest;
       const fresh = s.at !== null && Date.parse(s.at) > since;
-      if (fresh && !s.processes.some((p) => pids.includes(p.pid))) return true;
+      // The whole process group must be gone from the GPU, not only its leader (pgid = the leader's pid).
+      if (fresh && !s.processes.some((p) => pids.includes(p.pid) || pids.includes(this.pgids.pgidOf(p.pid) ?? -1))) return true;
       const left = deadline - this.d.clock.now();
       if (left <= 0) return false;
       await new Promise<void>((resolve) => {

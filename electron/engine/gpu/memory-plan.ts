@@ -35,20 +35,34 @@ export interface FitInput {
   freeing: number;
   residents: MemResident[];
   force: boolean;
+  /** Bytes starting models are about to allocate (their need minus what already shows as used). */
+  reserved?: number;
+  /** Models being stopped and the bytes they still hold: a load that fits once they are gone waits. */
+  stopping?: { name: string; bytes: number }[];
 }
 
 const lru = <T extends { lastUsedAt: number; name: string }>(l: T[]) => [...l].sort((a, b) => a.lastUsedAt - b.lastUsedAt || a.name.localeCompare(b.name));
 
 /** Whether a model of `need` bytes fits; if not, which idle unpinned models (LRU first) make it fit. */
 export function planFit(i: FitInput): FitPlan {
-  let free = i.free + i.freeing;
+  let free = i.free + i.freeing - (i.reserved ?? 0);
   if (i.need <= free) return { kind: 'fits' };
   const evict: MemEviction[] = [];
   let waitable = 0;
   const waiting: string[] = [];
+  for (const s of i.stopping ?? []) {
+    waiting.push(s.name);
+    waitable += s.bytes;
+  }
   for (const r of lru(i.residents)) {
     if (free >= i.need) break;
-    if (r.pinned || r.state !== 'ready' || !r.vram) continue;
+    if (r.pinned || !r.vram) continue;
+    if (r.state === 'starting') {
+      // Someone waits for it: never evicted while starting, but it may be evicted once ready and idle.
+      waiting.push(r.name);
+      waitable += r.vram;
+      continue;
+    }
     if (r.inflight === 0 || i.force) {
       evict.push({ name: r.name, instance: r.instance, frees: r.vram });
       free += r.vram;

@@ -20,6 +20,14 @@ export class Instance {
   exit: ExitInfo | null = null;
   /** Set when a graceful stop waiting for requests is overtaken by a forced stop or shutdown. */
   skipIdleWait = false;
+  /** Why requests still in flight were cut (drain_timeout, unhealthy), for their error message. */
+  cutReason: string | null = null;
+  /** Failed health probes in a row (the watchdog's health check). */
+  healthFailures = 0;
+  lastProbeAt = 0;
+  probing = false;
+  /** Stopped because it stopped answering: a request cut by it may be retried once. */
+  recycled = false;
 
   constructor(
     readonly model: string,
@@ -49,15 +57,19 @@ export class Instance {
     return oldest;
   }
 
-  /** Counts a request in flight; the returned function ends it (idempotent). */
-  begin(now: number): (endedAt: number) => void {
+  /**
+   * Counts a request in flight; the returned function ends it (idempotent: true only the first time).
+   * A failed request leaves the idle clock where it was, so a broken backend still times out.
+   */
+  begin(now: number): (endedAt: number, ok?: boolean) => boolean {
     const lease = ++this.nextLease;
     this.active.set(lease, now);
     this.lastUsedAt = now;
-    return (endedAt: number) => {
-      if (!this.active.delete(lease)) return;
-      this.lastUsedAt = endedAt;
-      if (this.active.size === 0) this.idleSince = endedAt;
+    return (endedAt: number, ok = true) => {
+      if (!this.active.delete(lease)) return false;
+      if (ok) this.lastUsedAt = endedAt;
+      if (this.active.size === 0 && ok) this.idleSince = endedAt;
+      return true;
     };
   }
 

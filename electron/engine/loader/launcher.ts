@@ -22,6 +22,8 @@ export interface BackendHandle {
   start(signal?: AbortSignal): Promise<StartResult>;
   stop(opts?: { force?: boolean }): Promise<ExitInfo>;
   onExit(listener: (info: ExitInfo) => void): () => void;
+  /** One health probe of a running backend: ok, or why not. */
+  probe(): Promise<{ ok: boolean; reason: string }>;
 }
 
 /** Creates the backend for one start of a model (chooses the port, expands the command). */

@@ -10,13 +10,22 @@ import { planFit, type MemEviction, type MemResident } from '../gpu/memory-plan.
 import type { StopCause } from '../unloader.js';
 import { planAdmission, type Eviction } from './admission.js';
 import { residentsOf } from './residents.js';
+import type { LoadPlanView } from '../../../shared/model-view.js';
+
+type Decision =
+  | { kind: 'admit'; evict: Eviction[]; forMemory: MemEviction[] }
+  | { kind: 'wait'; blocking: string[] }
+  | { kind: 'refuse'; code: 'pinned_conflict' | 'no_memory'; blocking: string[]; message: string };
 import { Instance } from './instance.js';
+import { cooldownLeftS, nextCooldown } from './cooldown.js';
+import { openLease, type Lease, type Waiter } from './lease.js';
 import type { Launcher, StartFailure } from './launcher.js';
 
 /**
- * `ensureReady(slot)`: singleflight per model, admission, start. No lock is held across a process or
- * network wait: admission is decided and room reserved in one synchronous step, then everything
- * awaited (evictions, the backend's health) happens with the reservation visible to other loads.
+ * The load path: one owner loop per model (`request` → `pump` → `serve`), admission, start. No lock is
+ * held across a process or network wait: admission is decided and room reserved in one synchronous
+ * step, then everything awaited (evictions, the backend's health) happens with the reservation visible
+ * to other loads. See docs/ENGINE.md for the state diagram.
  */
 /** Starts tried when a backend loses its port to another process between our pick and its bind. */
 const PORT_ATTEMPTS = 3;
@@ -40,66 +49,216 @@ export class Loader {
     private readonly isShuttingDown: () => boolean,
   ) {}
 
-  ensureReady(slot: ModelSlot, trigger: StartTrigger): Promise<Instance> {
-    const live = slot.live;
-    if (live?.state === 'ready') {
-      live.touch(this.ctx.clock.now());
-      return Promise.resolve(live);
-    }
-    if (slot.pending) return slot.pending;
+  /**
+   * A request for a lease on the model's ready instance (`lease: true`), or an explicit load. A ready
+   * instance answers at once unless its turn is over (a request then waits for its next start). Else
+   * the caller joins the model's waiters, and the model's owner loop grants them all in the same
+   * synchronous step in which the instance becomes ready.
+   */
+  request(slot: ModelSlot, trigger: StartTrigger, lease: true): Promise<Lease>;
+  request(slot: ModelSlot, trigger: StartTrigger, lease: false): Promise<Instance>;
+  request(slot: ModelSlot, trigger: StartTrigger, lease: boolean): Promise<Lease | Instance> {
+    const { ctx } = this;
     if (slot.removed) return Promise.reject(removedError(slot));
-    slot.cancelLoad = false;
-    const pending = this.load(slot, trigger).finally(() => {
-      if (slot.pending === pending) slot.pending = null;
-      // A model removed from the config while this load ran goes once nothing of it is left.
-      if (slot.removed && !slot.instance && !slot.pending && this.ctx.slots.get(slot.name) === slot) {
-        this.ctx.slots.delete(slot.name);
-        this.ctx.changed.fire();
+    if (this.isShuttingDown()) return Promise.reject(new LoadoutError('shutting_down', 'Loadout is shutting down'));
+    const live = slot.live;
+    if (live?.state === 'ready' && (!lease || !this.yielding(slot))) {
+      if (!lease) {
+        live.touch(ctx.clock.now());
+        return Promise.resolve(live);
       }
+      return Promise.resolve(openLease(ctx, slot, live));
+    }
+    // Explicit loads (API, CLI, tray, dashboard) always try again; requests respect the cooldown
+    // unless an instance is already starting.
+    if (lease && !live) {
+      try {
+        this.checkCooldown(slot);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    return new Promise((resolve, reject) => {
+      slot.waiters.push({
+        lease,
+        since: ctx.clock.now(),
+        grant: (inst) => resolve(lease ? openLease(ctx, slot, inst) : inst),
+        fail: reject,
+      });
+      ctx.notify(slot);
+      this.pump(slot, trigger);
     });
-    slot.pending = pending;
-    return pending;
   }
 
-  private async load(slot: ModelSlot, trigger: StartTrigger): Promise<Instance> {
-    const live = slot.live;
-    if (live) return this.awaitReady(slot, live); // a start that began outside ensureReady
-    if (slot.instance?.stopping) await slot.instance.stopping; // a stop in progress finishes first
-    if (this.isShuttingDown()) throw new LoadoutError('shutting_down', 'Loadout is shutting down');
-    await this.admit(slot);
-    this.checkStillWanted(slot); // shutdown, removal or an unload may have come while room was made
-    return this.start(slot, trigger);
+  /** A model whose turn is over: others' loads have waited `max_turn` for it; it takes no new requests. */
+  yielding(slot: ModelSlot): boolean {
+    const maxTurn = this.ctx.settings().maxTurnMs;
+    if (maxTurn <= 0) return false;
+    const now = this.ctx.clock.now();
+    for (const other of this.ctx.slots.values()) {
+      const c = other.contention;
+      if (other !== slot && c && c.blockedBy.includes(slot.name) && now - c.since >= maxTurn) return true;
+    }
+    return false;
+  }
+
+  /** The requests refused by a cooldown get 503 `load_cooldown` with the last failure, and nothing spawns. */
+  private checkCooldown(slot: ModelSlot): void {
+    const { ctx } = this;
+    const c = slot.cooldown;
+    const left = cooldownLeftS(c, ctx.clock.now());
+    if (!c || left === 0) return;
+    const err = slot.lastError;
+    const message = `${slot.name} failed to start${c.failures > 1 ? ` ${c.failures} times in a row` : ''}; retry in ${left}s (or load it explicitly)${err ? `: ${err.message}` : ''}`;
+    if (!c.announced) {
+      c.announced = true;
+      ctx.events.append({ type: 'load_refused', model: slot.name, reason: 'cooldown', message, data: { blocking: [], for: slot.name, retry_after_s: left, failures: c.failures } });
+    }
+    throw new LoadoutError('load_cooldown', message, { retry_after_s: left, exit_code: err?.exit_code ?? null, log_tail: err?.log_tail ?? [] });
+  }
+
+  /** Starts the model's owner loop unless it runs already (singleflight). */
+  private pump(slot: ModelSlot, trigger: StartTrigger): void {
+    if (slot.pending) return;
+    slot.cancelLoad = false;
+    const pending: Promise<void> = this.serve(slot, trigger)
+      .catch((err: unknown) => this.ctx.logger.error('model owner loop failed', { model: slot.name, err: String(err) }))
+      .finally(() => {
+        if (slot.pending === pending) slot.pending = null;
+        // A model removed from the config while this load ran goes once nothing of it is left.
+        if (slot.removed && !slot.instance && this.ctx.slots.get(slot.name) === slot) this.ctx.slots.delete(slot.name);
+        this.ctx.notify(slot);
+        this.ctx.changed.fire();
+        if (slot.waiters.length > 0 && !slot.removed) this.pump(slot, trigger);
+      });
+    slot.pending = pending;
+  }
+
+  /**
+   * The owner loop: runs while anyone waits for the model. It is the only code that starts the model
+   * and hands out its instance to waiters; stops go through the unloader, which it waits for.
+   */
+  private async serve(slot: ModelSlot, trigger: StartTrigger): Promise<void> {
+    const { ctx } = this;
+    while (slot.waiters.length > 0) {
+      const inst = slot.instance;
+      if (inst?.state === 'ready') {
+        if (this.grant(slot, inst, !this.yielding(slot))) continue;
+        await ctx.changed.wait(); // a yielding model: its waiters want the next start
+        continue;
+      }
+      if (inst?.stopping) {
+        await inst.stopping.catch(() => undefined); // a stop in progress finishes first
+        continue;
+      }
+      if (inst?.state === 'starting') {
+        await ctx.changed.wait();
+        continue;
+      }
+      try {
+        if (this.isShuttingDown()) throw new LoadoutError('shutting_down', 'Loadout is shutting down');
+        await this.admit(slot);
+        this.checkStillWanted(slot); // shutdown, removal or an unload may have come while room was made
+        await this.start(slot, trigger);
+      } catch (err) {
+        for (const w of slot.waiters.splice(0)) w.fail(err);
+        ctx.notify(slot);
+      }
+    }
+  }
+
+  /** Hands `inst` to the waiters: loads always, requests unless the model's turn is over. True if any. */
+  private grant(slot: ModelSlot, inst: Instance, requests: boolean): boolean {
+    const keep: Waiter[] = [];
+    let granted = 0;
+    for (const w of slot.waiters.splice(0)) {
+      if (w.lease && !requests) keep.push(w);
+      else {
+        w.grant(inst);
+        granted++;
+      }
+    }
+    slot.waiters = keep;
+    if (granted > 0) this.ctx.notify(slot);
+    return granted > 0;
   }
 
   /** Applies CONTRACT §4 admission; returns with room reserved for `slot` (slot.reserved = true). */
   private async admit(slot: ModelSlot): Promise<void> {
+    try {
+      await this.admitOnce(slot);
+    } finally {
+      if (slot.contention) {
+        slot.contention = null;
+        this.ctx.changed.fire(); // a model that was yielding to this load may take requests again
+      }
+    }
+  }
+
+  private async admitOnce(slot: ModelSlot): Promise<void> {
     const { ctx } = this;
     const s = ctx.settings();
-    const deadline = ctx.clock.now() + s.evictionRetries * s.evictionRetryIntervalMs;
+    const since = ctx.clock.now();
+    const budget = s.evictionRetries * s.evictionRetryIntervalMs;
     for (;;) {
       this.checkStillWanted(slot);
-      const plan = planAdmission(slot.config, residentsOf(this.ctx, { reserved: true }), { maxActive: s.maxActive, force: s.forceEvictionWhenBusy });
-      if (plan.kind === 'refuse') {
-        this.refuse(slot, 'pinned_conflict', plan.blocking, `pinned models hold what ${slot.name} needs: ${plan.blocking.join(', ')}`);
+      const d = this.decide(slot);
+      if (d.kind === 'refuse') this.refuse(slot, d.code, d.blocking, d.message);
+      if (d.kind === 'admit') {
+        await this.evictAndReserve(slot, d.evict, d.forMemory);
+        return;
       }
-      let blocking = plan.kind === 'wait' ? plan.blocking : [];
-      if (plan.kind === 'admit') {
-        const fit = this.planMemory(slot, plan.evict);
-        if (fit.kind === 'refuse') this.refuse(slot, 'no_memory', fit.blocking, fit.message);
-        if (fit.kind === 'wait') blocking = fit.blocking;
-        else {
-          await this.evictAndReserve(slot, plan.evict, fit.kind === 'evict' ? fit.evict : []);
-          return;
-        }
-      }
+      const blocking = d.blocking;
+      slot.contention = { since, blockedBy: blocking };
+      // Ready models blocking this load end their turn after max_turn; the retry budget counts from then.
+      const turns = s.maxTurnMs > 0 && blocking.some((n) => ctx.slots.get(n)?.live?.state === 'ready');
+      const deadline = since + budget + (turns ? s.maxTurnMs : 0);
       const left = deadline - ctx.clock.now();
       if (left <= 0) {
-        const waited = (s.evictionRetries * s.evictionRetryIntervalMs) / 1000;
+        const waited = (deadline - since) / 1000;
         this.refuse(slot, 'busy', blocking, `busy models hold what ${slot.name} needs after waiting ${waited}s: ${blocking.join(', ')}`);
       }
       // Wake as soon as anything finishes, or at the retry interval at the latest.
       await Promise.race([ctx.changed.wait(), sleep(ctx.clock, Math.min(s.evictionRetryIntervalMs, left))]);
     }
+  }
+
+  /** CONTRACT §4 admission, then the memory fit: the one decision behind loads and the preflight plan. */
+  decide(slot: ModelSlot): Decision {
+    const s = this.ctx.settings();
+    const plan = planAdmission(slot.config, residentsOf(this.ctx, { reserved: true }), { maxActive: s.maxActive, force: s.forceEvictionWhenBusy });
+    if (plan.kind === 'refuse') return { kind: 'refuse', code: 'pinned_conflict', blocking: plan.blocking, message: `pinned models hold what ${slot.name} needs: ${plan.blocking.join(', ')}` };
+    if (plan.kind === 'wait') return { kind: 'wait', blocking: plan.blocking };
+    const fit = this.planMemory(slot, plan.evict);
+    if (fit.kind === 'refuse') return { kind: 'refuse', code: 'no_memory', blocking: fit.blocking, message: fit.message };
+    if (fit.kind === 'wait') return { kind: 'wait', blocking: fit.blocking };
+    return { kind: 'admit', evict: plan.evict, forMemory: fit.kind === 'evict' ? fit.evict : [] };
+  }
+
+  /** What a load of `slot` would do now, without doing any of it. */
+  plan(slot: ModelSlot): LoadPlanView {
+    const { ctx } = this;
+    const s = ctx.settings();
+    const now = ctx.clock.now();
+    const base: Omit<LoadPlanView, 'action' | 'message'> = { model: slot.name, evict: [], blocked_by: [], waits: false, code: null, cooldown_until: slot.cooldown && slot.cooldown.until > now ? new Date(slot.cooldown.until).toISOString() : null };
+    const live = slot.live;
+    if (live?.state === 'ready') return { ...base, action: 'ready', message: `${slot.name} is loaded` };
+    if (live || slot.pending) return { ...base, action: 'load', message: `${slot.name} is already being loaded` };
+    const d = this.decide(slot);
+    if (d.kind === 'refuse') return { ...base, action: 'refuse', blocked_by: d.blocking, code: d.code, message: d.message };
+    if (d.kind === 'wait') {
+      return { ...base, action: 'load', blocked_by: d.blocking, waits: true, message: `${slot.name} would wait for ${d.blocking.join(', ')} (busy, starting or stopping)` };
+    }
+    const evict = [
+      ...d.evict.map((e) => ({ name: e.name, reason: e.reason, group: e.group, detail: this.evictionDetail(slot, e, s.maxActive) })),
+      ...d.forMemory.map((e) => ({ name: e.name, reason: 'memory' as const, group: null, detail: `frees ${humanBytes(e.frees)} so that ${slot.name} fits in GPU memory` })),
+    ];
+    const message = evict.length ? `${slot.name} would start after unloading ${evict.map((e) => `${e.name} (${e.detail})`).join(', ')}` : `${slot.name} would start`;
+    return { ...base, action: 'load', evict, message };
+  }
+
+  private evictionDetail(slot: ModelSlot, e: Eviction, maxActive: number): string {
+    return e.reason === 'group' ? `shares group "${e.group}" with ${slot.name}` : `least recently used; max_active is ${maxActive}`;
   }
 
   /** Reserves room for `slot`, then stops what must go; with GPU data, waits until freed memory shows. */
@@ -112,7 +271,7 @@ export class Loader {
     const victims: { slot: ModelSlot; inst: Instance; cause: StopCause }[] = [];
     for (const e of evict) {
       const victim = ctx.slots.get(e.name)!;
-      const detail = e.reason === 'group' ? `shares group "${e.group}" with ${slot.name}` : `least recently used; max_active is ${s.maxActive}`;
+      const detail = this.evictionDetail(slot, e, s.maxActive);
       victims.push({ slot: victim, inst: victim.instance!, cause: { kind: 'evicted', reason: e.reason, for: slot.name, group: e.group, force: s.forceEvictionWhenBusy, detail, vramBefore: usedBefore } });
     }
     for (const e of forMemory) {
@@ -145,13 +304,25 @@ export class Loader {
     const residents: MemResident[] = residentsOf(this.ctx, { reserved: true })
       .filter((r) => !leaving.has(r.name) && r.name !== slot.name)
       .map((r) => ({ ...r, vram: ctx.vramOf(r.name) ?? (r.state === 'starting' ? oracle.needOf(ctx.slots.get(r.name)!.config) : null) }));
-    const fit = planFit({ need, free, freeing, residents, force: s.forceEvictionWhenBusy });
+    // The ledger: what starting models will still allocate, and what stopping ones still hold.
+    let reserved = 0;
+    for (const r of residents) {
+      if (r.state !== 'starting') continue;
+      const need = oracle.needOf(ctx.slots.get(r.name)!.config) ?? 0;
+      reserved += Math.max(0, need - (ctx.vramOf(r.name) ?? 0));
+    }
+    const stopping: { name: string; bytes: number }[] = [];
+    for (const other of ctx.slots.values()) {
+      const bytes = other.instance?.state === 'stopping' && !leaving.has(other.name) ? ctx.vramOf(other.name) : null;
+      if (bytes) stopping.push({ name: other.name, bytes });
+    }
+    const fit = planFit({ need, free, freeing, residents, force: s.forceEvictionWhenBusy, reserved, stopping });
     if (fit.kind !== 'refuse') return fit;
     const held = fit.blocking.map((n) => `${n} (${humanBytes(ctx.vramOf(n))})`);
     const ours = residents.reduce((n, r) => n + (r.vram ?? 0), 0);
     const used = usedBytes(info) ?? 0;
     const other = Math.max(0, used - ours);
-    const message = `${slot.name} needs ${humanBytes(need)} but ${humanBytes(Math.max(0, free + freeing))} is free (after vram_headroom ${humanBytes(s.vramHeadroomBytes)}); held by ${[...held, `other processes (${humanBytes(other)})`].join(', ')}`;
+    const message = `${slot.name} needs ${humanBytes(need)} but ${humanBytes(Math.max(0, free + freeing - reserved))} is free (after vram_headroom ${humanBytes(s.vramHeadroomBytes)}${reserved ? ` and ${humanBytes(reserved)} reserved by starting models` : ''}); held by ${[...held, `other processes (${humanBytes(other)})`].join(', ')}`;
     return { kind: 'refuse', blocking: fit.blocking, message };
   }
 
@@ -231,7 +402,11 @@ export class Loader {
     inst.state = 'ready';
     inst.loadedAt = now;
     inst.touch(now);
+    // Lease on ready: the waiters this start was for are counted in flight in this same step, so no
+    // other load can find the new instance idle and evict it before they are served.
+    this.grant(slot, inst, true);
     slot.lastError = null;
+    slot.cooldown = null;
     ctx.events.append({
       type: 'model_ready',
       model: slot.name,
@@ -249,6 +424,8 @@ export class Loader {
     const { ctx } = this;
     slot.reserved = false;
     const tail = f.logTail.length ? f.logTail : ctx.logTail(slot.name, instance, 20);
+    const s = ctx.settings();
+    slot.cooldown = nextCooldown(slot.cooldown, ctx.clock.now(), s.loadFailureCooldownMs, s.loadFailureCooldownMaxMs);
     slot.lastError = { code: f.code, message: f.message, exit_code: f.exitCode, log_tail: tail, at: new Date(ctx.clock.now()).toISOString() };
     ctx.notify(slot);
     ctx.events.append({
@@ -265,9 +442,4 @@ export class Loader {
     });
   }
 
-  private async awaitReady(slot: ModelSlot, inst: Instance): Promise<Instance> {
-    while (inst.state === 'starting') await this.ctx.changed.wait();
-    if (inst.state !== 'ready') throw new LoadoutError('load_failed', slot.lastError?.message ?? `${slot.name} did not become ready`);
-    return inst;
-  }
 }

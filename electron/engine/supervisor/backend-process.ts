@@ -5,6 +5,7 @@ import type { Spawner } from '../platform/spawner.js';
 import type { LogStore } from './log-store.js';
 import { groupHasLiveMembers, signalGroup } from './process-group.js';
 import { ReadinessPoller } from './readiness-poller.js';
+import { probeHealthDetail } from './health-probe.js';
 import type { RunRecords } from './run-records.js';
 
 export interface BackendSpec {
@@ -92,6 +93,12 @@ export class BackendProcess {
   /** Null while running (or before start). */
   get exitInfo(): ExitInfo | null {
     return this.exit;
+  }
+
+  /** Asks the health endpoint once (the engine's recycling of broken backends). */
+  async probe(): Promise<{ ok: boolean; reason: string }> {
+    const r = await probeHealthDetail(this.spec.port, this.spec.healthPath);
+    return { ok: r.state === 'ok', reason: r.reason };
   }
 
   onExit(listener: (info: ExitInfo) => void): () => void {

@@ -1,7 +1,7 @@
 import type { Timer } from '../platform/clock.js';
 import type { EngineContext } from '../context.js';
 import type { Unloader } from '../unloader.js';
-import { decideWatchdog, type WatchedInstance } from './policy.js';
+import { decideWatchdog, type WatchdogDecision, type WatchedInstance } from './policy.js';
 
 /**
  * One long-lived watchdog whose settings are read on every tick, so live changes apply without
@@ -29,9 +29,18 @@ export class Watchdog {
 
   /** One pass of the checks; public so tests on fake time can drive it directly. */
   tick(): void {
+    this.apply(this.decide());
+    for (const check of this.extras) check();
+  }
+
+  /** The pure policy's decisions for now. */
+  decide(): WatchdogDecision[] {
+    return decideWatchdog(this.ctx.clock.now(), this.watched(), this.ctx.settings());
+  }
+
+  /** Acts on decisions, each only if the instance it names is still the model's current one. */
+  apply(decisions: WatchdogDecision[]): void {
     const { ctx } = this;
-    const s = ctx.settings();
-    const decisions = decideWatchdog(ctx.clock.now(), this.watched(), s);
     for (const d of decisions) {
       const slot = ctx.slots.get(d.name);
       const inst = slot?.instance;
@@ -43,7 +52,6 @@ export class Watchdog {
         ctx.logger.error('watchdog stop failed', { model: d.name, err: String(err) });
       });
     }
-    for (const check of this.extras) check();
   }
 
   dispose(): void {

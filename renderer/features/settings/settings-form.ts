@@ -27,6 +27,11 @@ export const FIELDS: Record<SettingKey, FieldSpec> = {
   eviction_retry_interval: { kind: 'duration', hint: 'Wait between those retries, e.g. 1s' },
   stop_timeout: { kind: 'duration', hint: 'SIGTERM, then SIGKILL after this' },
   health_timeout: { kind: 'duration', hint: 'A backend not healthy by then fails its load' },
+  max_turn: { kind: 'duration', hint: 'While other models wait, a loaded model takes new requests this long; 0 = no limit' },
+  load_failure_cooldown: { kind: 'duration', hint: 'After a failed start, requests are refused this long (doubles per failure)' },
+  load_failure_cooldown_max: { kind: 'duration', hint: 'The longest cooldown, e.g. 5m' },
+  health_check_interval: { kind: 'duration', hint: 'Probe loaded backends this often; 3 failures restart one; 0 = off' },
+  drain_timeout: { kind: 'duration', hint: 'An unload waits this long for requests in flight, then stops anyway' },
 };
 
 /**

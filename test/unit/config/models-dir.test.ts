@@ -40,6 +40,8 @@ describe('models_dir (LocalAI model files)', () => {
       vramBytes: null,
       contextSize: 8192,
       unlisted: false,
+      responseTimeoutMs: null,
+      preload: false,
       sourceFile: path.join(dir, 'qwen.yaml'),
       sourceKind: 'models_dir',
     });

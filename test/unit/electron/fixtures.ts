@@ -21,6 +21,9 @@ export function model(name: string, over: Partial<ModelView> = {}): ModelView {
     aliases: [],
     backend: 'llama-server',
     vram_estimate_bytes: null,
+    queued: 0,
+    cooldown_until: null,
+    ram_bytes: null,
     ...over,
   };
 }

@@ -67,7 +67,7 @@ describe('loader', () => {
   });
 
   it('waits for a busy group member up to the retry budget, then refuses with 503 busy naming it', async () => {
-    const h = harness([model('a', { groups: ['big'] }), model('b', { groups: ['big'] })], { evictionRetries: 3, evictionRetryIntervalMs: 1000 });
+    const h = harness([model('a', { groups: ['big'] }), model('b', { groups: ['big'] })], { evictionRetries: 3, evictionRetryIntervalMs: 1000, maxTurnMs: 0 });
     const lease = await h.engine.acquire(h.engine.resolve('a')!, 'request');
     const load = h.engine.load('b', 'api').catch((e: unknown) => e);
     for (let i = 0; i < 4; i++) {
@@ -158,13 +158,16 @@ describe('watchdog', () => {
     const h = harness([model('m', { ttlMs: 1000 })], { intervalMs: 500 });
     await h.engine.load('m', 'api');
     const first = h.launcher.created[0]!;
+    h.clock.advance(1500);
+    const stale = h.engine.watchdog.decide(); // about the first instance, idle past its ttl
+    expect(stale).toMatchObject([{ name: 'm', reason: 'idle' }]);
     await h.engine.unload('m');
     await h.engine.load('m', 'api');
-    h.clock.advance(600);
-    h.engine.watchdog.tick();
+    h.engine.watchdog.apply(stale); // arrives late, after a new start of the same model
     await settle();
     expect(first.stops).toHaveLength(1);
     expect(h.launcher.created[1]!.stops).toHaveLength(0);
+    expect(h.engine.getModel('m').state).toBe('ready');
   });
 
   it('kills a stuck request with a forced stop (no waiting on it), pinned or not (LocalAI B-4)', async () => {
@@ -249,14 +252,22 @@ describe('edge cases: removal, shutdown and unload racing a load', () => {
     expect(h.launcher.live('a')).toHaveLength(0);
   });
 
-  it('lets shutdown overtake a graceful unload that waits for a request', async () => {
-    const h = harness([model('a')]);
+  it('bounds a graceful unload and a shutdown behind a stuck request by drain_timeout', async () => {
+    const h = harness([model('a')], { drainTimeoutMs: 30_000 });
     await h.engine.acquire(h.engine.resolve('a')!, 'request'); // never released: a stuck generation
     const unload = h.engine.unload('a');
+    const down = h.engine.shutdown();
     await settle();
-    await h.engine.shutdown();
+    expect(h.launcher.live('a')).toHaveLength(1);
+    h.clock.advance(29_999);
+    await settle();
+    expect(h.launcher.live('a')).toHaveLength(1);
+    h.clock.advance(1);
     await unload;
+    await down;
     expect(h.launcher.live('a')).toHaveLength(0);
+    expect(h.ofType('model_stopped')[0]).toMatchObject({ reason: 'manual', data: { drained: false } });
+    expect(h.ofType('model_stopped')[0]!.message).toMatch(/after waiting drain_timeout 30s for 1 request/);
   });
 
   it('lets a forced unload overtake a graceful one', async () => {

@@ -40,6 +40,17 @@ export class FakeBackend implements BackendHandle {
     return this.exited!;
   }
 
+  /** What the next health probes answer; a probe can be held open with `hang`. */
+  healthy = true;
+  probes = 0;
+  hang: Promise<void> | null = null;
+
+  async probe(): Promise<{ ok: boolean; reason: string }> {
+    this.probes++;
+    if (this.hang) await this.hang;
+    return this.healthy && !this.exited ? { ok: true, reason: 'HTTP 200' } : { ok: false, reason: 'ECONNREFUSED' };
+  }
+
   onExit(l: (i: ExitInfo) => void): () => void {
     this.listeners.add(l);
     return () => this.listeners.delete(l);

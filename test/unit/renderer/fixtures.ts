@@ -8,7 +8,7 @@ export function model(name: string, over: Partial<ModelView> = {}): ModelView {
   return {
     name, state: 'stopped', pinned: false, groups: [], pid: null, port: null, inflight: 0,
     loaded_at: null, last_used_at: null, idle_deadline: null, vram_bytes: null, error: null,
-    aliases: [], backend: 'llama-server', vram_estimate_bytes: null, ...over,
+    aliases: [], backend: 'llama-server', vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null, ...over,
   };
 }
 
@@ -38,7 +38,8 @@ export function settings(over: Partial<WatchdogSettingsView> = {}): WatchdogSett
   return {
     interval: '500ms', idle_check: true, idle_timeout: '15m', busy_check: false, busy_timeout: '5m', max_active: 0,
     memory_reclaimer: false, memory_threshold: 0.95, vram_headroom: '512MiB', force_eviction_when_busy: false,
-    eviction_retries: 30, eviction_retry_interval: '1s', stop_timeout: '10s', health_timeout: '120s', ...over,
+    eviction_retries: 30, eviction_retry_interval: '1s', stop_timeout: '10s', health_timeout: '120s',
+    max_turn: '30s', load_failure_cooldown: '10s', load_failure_cooldown_max: '5m', health_check_interval: '10s', drain_timeout: '30s', ...over,
   };
 }
 
