@@ -44,6 +44,8 @@ export interface ModelSpec {
   unlisted?: boolean;
   /** Configured memory need, e.g. `8000MiB`. */
   vram?: string;
+  /** Upstream response-header timeout, e.g. `1s`. */
+  responseTimeout?: string;
 }
 
 export interface ConfigOptions {
@@ -98,6 +100,7 @@ export class TestDir {
       if (m.aliases) lines.push(`    aliases: [${m.aliases.join(', ')}]`);
       if (m.unlisted !== undefined) lines.push(`    unlisted: ${m.unlisted}`);
       if (m.vram) lines.push(`    vram: ${m.vram}`);
+      if (m.responseTimeout) lines.push(`    response_timeout: ${m.responseTimeout}`);
     }
     return lines.join('\n') + '\n';
   }
