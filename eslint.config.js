@@ -11,6 +11,15 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware: promises are awaited or explicitly voided, and never passed where a callback returns void.
+    files: ['electron/**/*.ts', 'shared/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // The engine runs in plain Node too (`loadout serve`): Electron stays at the edges.
     files: ['electron/engine/**/*.ts', 'shared/**/*.ts'],
     rules: {
