@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parseProcStat } from '../platform/proc-stat.js';
 import { sleep, type Clock, type Timer } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { Spawner } from '../platform/spawner.js';
@@ -64,6 +66,20 @@ type Outcome = { kind: 'ready' } | { kind: 'exited'; info: ExitInfo } | { kind: 
  * Single use: a restart is a new BackendProcess with a new instance number, so nothing of an old
  * instance (timers, records, exit listeners) can touch a new one.
  */
+/** How long a failed probe of a dying process waits for its exit to be reported. */
+const EXIT_REPORT_GRACE_MS = 1000;
+
+/** Linux: the process is a zombie or gone (elsewhere: unknown, so false). */
+function dying(pid: number): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const state = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.state;
+    return state === 'Z' || state === 'X';
+  } catch {
+    return true;
+  }
+}
+
 export class BackendProcess {
   readonly spec: BackendSpec;
   private readonly deps: BackendDeps;
@@ -95,9 +111,16 @@ export class BackendProcess {
     return this.exit;
   }
 
-  /** Asks the health endpoint once (the engine's recycling of broken backends). */
+  /**
+   * Asks the health endpoint once (the engine's recycling of broken backends). A backend that is
+   * exiting closes its socket before its exit is reported: that is a crash, not an unhealthy backend,
+   * so a failed probe of a dying process waits for the exit to be reported first.
+   */
   async probe(): Promise<{ ok: boolean; reason: string }> {
     const r = await probeHealthDetail(this.spec.port, this.spec.healthPath);
+    if (r.state !== 'ok' && !this.exit && this.childPid !== null && dying(this.childPid)) {
+      await Promise.race([this.exited, sleep(this.deps.clock, EXIT_REPORT_GRACE_MS)]);
+    }
     return { ok: r.state === 'ok', reason: r.reason };
   }
 

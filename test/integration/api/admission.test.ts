@@ -106,7 +106,8 @@ describe('admission (CONTRACT §4)', () => {
   });
 
   it('answers 503 busy with Retry-After and the blocking models when the wait for a busy model runs out', async () => {
-    const s = await boot({ watchdog: { max_active: 1, eviction_retries: 5 }, models: { a: { args: '--request-delay 1500' }, b: {} } });
+    // a's turn ends after max_turn; the retry budget (5 × 100ms) counts from then.
+    const s = await boot({ watchdog: { max_active: 1, eviction_retries: 5, max_turn: '200ms' }, models: { a: { args: '--request-delay 4000' }, b: {} } });
     expect((await s.load('a')).status).toBe(200);
     const chat = s.chat('a');
     await s.waitModel('a', (m) => m.inflight === 1);
