@@ -51,3 +51,17 @@ export interface LoadPlanView {
   /** Requests (not explicit loads) are refused until then after a failed start. */
   cooldown_until: string | null;
 }
+
+/** The memory a model's backend holds: GPU memory where measured, else its RAM (CPU-only machines). */
+export function modelMemory(m: Pick<ModelView, 'vram_bytes' | 'ram_bytes'>): { bytes: number; kind: 'VRAM' | 'RAM' } | null {
+  if (m.vram_bytes !== null) return { bytes: m.vram_bytes, kind: 'VRAM' };
+  if (m.ram_bytes !== null) return { bytes: m.ram_bytes, kind: 'RAM' };
+  return null;
+}
+
+/** Seconds until a load-failure cooldown ends, or null when there is none. */
+export function cooldownLeft(m: Pick<ModelView, 'cooldown_until'>, now: number): number | null {
+  if (!m.cooldown_until) return null;
+  const s = Math.ceil((Date.parse(m.cooldown_until) - now) / 1000);
+  return s > 0 ? s : null;
+}

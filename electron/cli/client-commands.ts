@@ -1,6 +1,6 @@
 import type { LogLine } from '../../shared/commands.js';
 import type { LoadoutEvent } from '../../shared/events.js';
-import type { ModelView } from '../../shared/model-view.js';
+import { cooldownLeft, modelMemory, type ModelView } from '../../shared/model-view.js';
 import { humanBytes } from '../../shared/units.js';
 import type { ApiClient } from './api-client.js';
 import { flag, type ParsedArgs } from './args.js';
@@ -15,15 +15,22 @@ function needName(args: ParsedArgs, cmd: string): string {
   return name;
 }
 
-function state(m: ModelView): string {
+function state(m: ModelView, now: number): string {
+  const retry = cooldownLeft(m, now);
+  if (retry !== null) return `${m.state} (retry in ${retry}s)`;
   return m.state === 'ready' && m.inflight > 0 ? 'busy' : m.state;
 }
 
+function memory(m: ModelView): string {
+  const mem = modelMemory(m);
+  return mem ? `${humanBytes(mem.bytes)}${mem.kind === 'RAM' ? ' RAM' : ''}` : '-';
+}
+
 export function formatModels(models: ModelView[], now = Date.now()): string[] {
-  const rows = [['NAME', 'STATE', 'PINNED', 'INFLIGHT', 'VRAM', 'PORT', 'PID', 'IDLE IN', 'GROUPS']];
+  const rows = [['NAME', 'STATE', 'PINNED', 'INFLIGHT', 'QUEUED', 'MEMORY', 'PORT', 'PID', 'IDLE IN', 'GROUPS']];
   for (const m of models) {
     const idle = m.idle_deadline ? `${Math.max(0, Math.round((Date.parse(m.idle_deadline) - now) / 1000))}s` : '-';
-    rows.push([m.name, state(m), m.pinned ? 'yes' : 'no', String(m.inflight), m.vram_bytes === null ? '-' : humanBytes(m.vram_bytes), m.port === null ? '-' : String(m.port), m.pid === null ? '-' : String(m.pid), idle, m.groups.join(',') || '-']);
+    rows.push([m.name, state(m, now), m.pinned ? 'yes' : 'no', String(m.inflight), String(m.queued), memory(m), m.port === null ? '-' : String(m.port), m.pid === null ? '-' : String(m.pid), idle, m.groups.join(',') || '-']);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());

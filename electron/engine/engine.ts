@@ -266,6 +266,17 @@ export class Engine {
     }
   }
 
+  /** RSS per model on machines without GPU data (the RAM device). */
+  setRam(perModel: Map<string, number>): void {
+    for (const slot of this.slots.values()) {
+      const v = perModel.get(slot.name) ?? null;
+      if ((this.ram.get(slot.name) ?? null) === v) continue;
+      if (v === null) this.ram.delete(slot.name);
+      else this.ram.set(slot.name, v);
+      this.markDirty(slot);
+    }
+  }
+
   /** Memory knowledge for fit-before-load and the reclaimer (the GPU monitor provides it). */
   attachMemory(oracle: MemoryOracle): void {
     this.memory = oracle;

@@ -1,6 +1,6 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { GpuSnapshot } from '../../shared/gpu.js';
-import type { ModelView } from '../../shared/model-view.js';
+import { modelMemory, type ModelView } from '../../shared/model-view.js';
 import { humanBytes } from '../../shared/units.js';
 
 export interface TrayState {
@@ -29,7 +29,7 @@ function modelSubmenu(model: ModelView, actions: TrayActions): MenuItemConstruct
   // run the click after it, which would surprise whoever clicked.
   const changing = model.state === 'starting' || model.state === 'stopping';
   const loaded = model.state === 'ready' || model.state === 'stopping';
-  const vram = model.vram_bytes ?? null;
+  const mem = modelMemory(model);
   return {
     label: `${model.name} — ${displayState(model)}`,
     submenu: [
@@ -37,7 +37,7 @@ function modelSubmenu(model: ModelView, actions: TrayActions): MenuItemConstruct
         ? { label: 'Unload', enabled: !changing, click: () => actions.unload(model.name) }
         : { label: 'Load', enabled: !changing, click: () => actions.load(model.name) },
       { label: 'Pinned', type: 'checkbox', checked: model.pinned, click: () => actions.setPinned(model.name, !model.pinned) },
-      { label: `VRAM: ${humanBytes(vram)}`, enabled: false },
+      { label: mem ? `${mem.kind}: ${humanBytes(mem.bytes)}` : 'VRAM: —', enabled: false },
     ],
   };
 }

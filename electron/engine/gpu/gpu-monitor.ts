@@ -7,6 +7,7 @@ import { attributeVram } from './attribute-vram.js';
 import { estimateGgufBytes } from './estimate-gguf.js';
 import { GpuSampler, type GpuSamplerOptions } from './gpu-sampler.js';
 import { MeasuredVram } from './measured-vram.js';
+import { treeRssBytes } from './process-rss.js';
 import { visibleDevices, type MemoryInfo, type MemoryOracle } from './memory-oracle.js';
 import { PgidResolver } from './pgid-resolver.js';
 
@@ -133,6 +134,8 @@ export class GpuMonitor implements MemoryOracle {
     const { snapshot, perModel } = attributeVram(raw, groups, (pid) => this.pgids.pgidOf(pid));
     this.latest = snapshot;
     this.d.engine.setVram(perModel);
+    // Without GPU data a model's memory is its RAM: the resident set of its process tree.
+    this.d.engine.setRam(snapshot.source === 'ram' ? ramPerModel(this.d.engine.liveBackends()) : new Map());
     if (snapshot.source !== 'ram' && snapshot.source !== 'unified') {
       for (const [model, bytes] of perModel) this.measured.record(model, bytes);
       this.measured.flush();
@@ -149,6 +152,15 @@ export class GpuMonitor implements MemoryOracle {
     this.sampleWaiters.clear();
     for (const w of waiters) w();
   }
+}
+
+function ramPerModel(backends: { model: string; pid: number }[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const b of backends) {
+    const rss = treeRssBytes(b.pid);
+    if (rss !== null) out.set(b.model, rss);
+  }
+  return out;
 }
 
 /** Each device's bytes per model; a process without a device index counts on the only device, if one. */

@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import { modelMemory } from '../../../shared/model-view.js';
 import { humanBytes } from '../../../shared/units.js';
 import { useActions, useDashboard } from '../../store/hooks.js';
 import { canUnload, displayState, lastError } from '../../store/selectors.js';
@@ -27,6 +28,7 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
   if (!model) return null;
 
   const error = lastError(model, actionError);
+  const mem = modelMemory(model);
   const up = canUnload(model);
   const working = pending === 'load' || pending === 'unload';
   // Under the name: the backend's pid while it runs, then any aliases.
@@ -39,12 +41,15 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
         {sub ? <span className="model-sub faint" title={sub}>{sub}</span> : null}
       </th>
       <td><StateBadge state={displayState(model)} /></td>
-      <td className="num">{model.inflight > 0 ? model.inflight : <span className="faint">0</span>}</td>
+      <td className="num">
+        {model.inflight > 0 ? model.inflight : <span className="faint">0</span>}
+        {model.queued > 0 ? <span className="chip" title="requests waiting for this model">+{model.queued} queued</span> : null}
+      </td>
       <td className="num">
         {/* The engine sets idle_deadline only where an idle unload is pending (not pinned, not busy). */}
         {model.idle_deadline ? <IdleCountdown deadline={model.idle_deadline} /> : <span className="faint">—</span>}
       </td>
-      <td className="num">{model.vram_bytes !== null ? humanBytes(model.vram_bytes) : <span className="faint">—</span>}</td>
+      <td className="num">{mem ? `${humanBytes(mem.bytes)}${mem.kind === 'RAM' ? ' RAM' : ''}` : <span className="faint">—</span>}</td>
       <td className="col-groups">
         {model.groups.length === 0 ? <span className="faint">—</span> : model.groups.map((g) => <span key={g} className="chip">{g}</span>)}
       </td>
@@ -73,6 +78,7 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
             title={error.message}
             onClick={() => onToggleError(name)}
           >
+            {model.cooldown_until ? <span className="chip">retry in <IdleCountdown deadline={model.cooldown_until} /></span> : null}
             {error.exit_code !== null ? <span className="chip chip-bad">exit {error.exit_code}</span> : null}
             <span className="error-text">{error.message}</span>
           </button>

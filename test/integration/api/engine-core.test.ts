@@ -148,3 +148,16 @@ describe('preflight plan', () => {
     expect((await s.req('GET', '/api/models/nope/plan')).status).toBe(404);
   });
 });
+
+describe('memory without a GPU', () => {
+  it('shows each loaded model’s RAM (its process tree’s resident set) when there is no GPU data', async () => {
+    const s = await boot({ models: { m: { args: '--fork-child' } } });
+    expect((await s.req<{ source: string }>('GET', '/api/gpu')).json.source).toBe('ram');
+    expect((await s.load('m')).status).toBe(200);
+    const v = await s.waitModel('m', (m) => (m.ram_bytes ?? 0) > 0, 10_000);
+    expect(v.vram_bytes).toBeNull();
+    // Two node processes (the backend and its child) hold well over 20 MiB resident.
+    expect(v.ram_bytes!).toBeGreaterThan(20 * 1024 * 1024);
+    expect((await s.unload('m')).json.ram_bytes).toBeNull();
+  });
+});
