@@ -49,7 +49,7 @@ async function clientFor(configFile: string, url: string | undefined): Promise<A
     if (r.ok) {
       const host = r.config.listen.host === '0.0.0.0' ? '127.0.0.1' : r.config.listen.host;
       if (!url) base = `http://${host.includes(':') ? `[${host}]` : host}:${r.config.listen.port}`;
-      key ??= r.config.apiKey;
+      key ??= r.config.apiKey ?? r.config.apiKeys?.[0] ?? null;
     }
   }
   return new ApiClient(base.replace(/\/$/, ''), key);
