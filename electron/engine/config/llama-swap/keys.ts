@@ -24,7 +24,8 @@ const LLAMA_SWAP_TOP = new Set([
 ]);
 const LLAMA_SWAP_MODEL = new Set([...HONOURED_MODEL, 'metadata', 'capabilities', 'timeouts', 'compat', 'healthCheckTimeout']);
 const SHARED_TOP = new Set(['models', 'hooks']);
-const SHARED_MODEL = new Set(['cmd', 'env', 'aliases', 'unlisted', 'ttl']);
+// Loadout spells these the same way (with the same meaning), so they tell nothing.
+const SHARED_MODEL = new Set(['cmd', 'env', 'aliases', 'unlisted', 'ttl', 'proxy', 'description', 'filters']);
 
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
