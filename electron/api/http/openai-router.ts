@@ -1,6 +1,7 @@
 import { Agent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { LoadoutError } from '../../../shared/errors.js';
 import type { Engine, Lease } from '../../engine/engine.js';
+import { acquireWithLoadingState } from './loading-state.js';
 import { applyRequestRules, RequestGate } from './request-rules.js';
 import { readBody, sendError, sendJson } from './respond.js';
 
@@ -74,7 +75,8 @@ export class OpenAiRouter {
     const body = applyRequestRules(raw, req.headers['content-type'], slot.config.requests);
     let clientGone = false;
     res.on('close', () => (clientGone = true));
-    const lease = await this.engine.acquire(slot, 'request');
+    const lease = await acquireWithLoadingState(res, slot, body, url.pathname, () => this.engine.acquire(slot, 'request'));
+    if (!lease) return;
     if (clientGone) return lease.release();
     this.forward(req, res, url, body, lease);
   }
@@ -98,8 +100,11 @@ export class OpenAiRouter {
     });
     upstream.setNoDelay(true);
     upstream.on('response', (up) => {
-      res.writeHead(up.statusCode ?? 502, forwardHeaders(up.headers));
-      res.flushHeaders();
+      // Headers are already out when the client was kept posted on the load (send_loading_state).
+      if (!res.headersSent) {
+        res.writeHead(up.statusCode ?? 502, forwardHeaders(up.headers));
+        res.flushHeaders();
+      }
       relay(up, res);
       up.on('error', () => res.destroy());
     });

@@ -55,6 +55,7 @@ const modelFields = {
   display_name: z.string().nullish(),
   description: z.string().nullish(),
   concurrency_limit: z.number().int().min(0).nullish(),
+  send_loading_state: z.boolean().nullish(),
   filters: z
     .strictObject({
       strip_params: z.union([z.string(), stringList]).nullish(),
@@ -83,6 +84,7 @@ export const mainConfigSchema = z.strictObject({
   api_keys: z.array(z.string().min(1).regex(/^\S+$/, { message: 'an API key cannot contain spaces' })).nullish(),
   list_aliases: z.boolean().nullish(),
   global_concurrency_limit: z.number().int().min(0).nullish(),
+  send_loading_state: z.boolean().nullish(),
   hooks: hooksSchema.nullish(),
 });
 export type MainConfigYaml = z.infer<typeof mainConfigSchema>;

@@ -14,7 +14,7 @@ import { loadModelsDir } from './load-models-dir.js';
 import { parseListen } from './parse-listen.js';
 import { resolvePath } from './resolve-path.js';
 import { topLevelExtras } from './top-level-extras.js';
-import { DEFAULT_WATCHDOG, type BackendTemplate, type ConfigResult, type LoadoutConfig } from './types.js';
+import { DEFAULT_WATCHDOG, type BackendTemplate, type ConfigResult, type LoadoutConfig, type ModelConfig } from './types.js';
 import { applyWatchdogPatch } from './watchdog-settings.js';
 import { YamlSource } from './yaml-source.js';
 
@@ -87,9 +87,14 @@ async function resolve(yamlSource: YamlSource, opts: LoadConfigOptions, warnings
     apiKey,
     watchdog: applyWatchdogPatch(DEFAULT_WATCHDOG, y.watchdog ?? {}),
     backends,
-    models: models.map((m) => m.config).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    models: models.map((m) => withLoadingState(m.config, y.send_loading_state)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     ...topLevelExtras(source, y),
   };
+}
+
+/** A model's own `send_loading_state`, else the top-level one. */
+function withLoadingState(m: ModelConfig, all: boolean | null | undefined): ModelConfig {
+  return m.sendLoadingState === undefined && all ? { ...m, sendLoadingState: true } : m;
 }
 
 /** A llama-swap config.yaml, read as is (issue 11): translated, with one warning for what is not used. */

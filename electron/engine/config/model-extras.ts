@@ -9,11 +9,12 @@ type Fail = (key: YamlPath, message: string) => never;
 const STOP_MACROS = new Set(['PID', 'PORT', 'NAME', 'MODEL']);
 
 /** The optional launch, stop and request settings of one model entry; `fail` throws a located error. */
-export function modelExtras(entry: ModelEntry, fail: Fail): Pick<ModelConfig, 'preload' | 'launch' | 'requests' | 'displayName' | 'description'> {
-  const out: Pick<ModelConfig, 'preload' | 'launch' | 'requests' | 'displayName' | 'description'> = {};
+export function modelExtras(entry: ModelEntry, fail: Fail): Pick<ModelConfig, 'preload' | 'launch' | 'requests' | 'displayName' | 'description' | 'sendLoadingState'> {
+  const out: Pick<ModelConfig, 'preload' | 'launch' | 'requests' | 'displayName' | 'description' | 'sendLoadingState'> = {};
   if (entry.preload) out.preload = true;
   if (entry.display_name != null) out.displayName = entry.display_name;
   if (entry.description != null) out.description = entry.description;
+  if (entry.send_loading_state != null) out.sendLoadingState = entry.send_loading_state;
   const launch = launchOptions(entry, fail);
   if (launch) out.launch = launch;
   const requests = requestRules(entry);

@@ -72,6 +72,8 @@ export interface ModelConfig {
   /** Shown in `/v1/models` (llama-swap's `name` / `description`). */
   displayName?: string | null;
   description?: string | null;
+  /** A streaming chat request that has to wait for a load is told about it as `reasoning_content`. */
+  sendLoadingState?: boolean;
 }
 
 /** Launch details a model may set; each null/undefined means Loadout's default. */

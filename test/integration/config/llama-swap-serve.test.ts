@@ -112,6 +112,25 @@ describe('loadout serve with a llama-swap config', () => {
     expect(await state('always')).toBe('ready');
   });
 
+  it('streams the loading state as reasoning_content, then the answer (sendLoadingState)', async () => {
+    expect(await state('reranker')).toBe('stopped');
+    const r = await api('POST', '/v1/chat/completions', { model: 'reranker', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('text/event-stream');
+    const data = r.text.split('\n\n').filter((b) => b.startsWith('data: ')).map((b) => b.slice(6));
+    expect(data.at(-1)).toBe('[DONE]');
+    type Chunk = { choices: { delta: { reasoning_content?: string; content?: string } }[] };
+    const chunks = data.slice(0, -1).map((d) => JSON.parse(d) as Chunk);
+    const reasoning = chunks.map((c) => c.choices[0]!.delta.reasoning_content ?? '').join('');
+    expect(reasoning).toMatch(/^loading model reranker\.* ready in \d+\.\ds\n$/);
+    const firstContent = chunks.findIndex((c) => c.choices[0]!.delta.content);
+    expect(firstContent).toBeGreaterThan(0);
+    expect(chunks.slice(firstContent).some((c) => c.choices[0]!.delta.reasoning_content)).toBe(false);
+    // A model already loaded answers as usual.
+    const again = await api('POST', '/v1/chat/completions', { model: 'reranker', stream: true, messages: [] });
+    expect(again.text).not.toContain('reasoning_content');
+  });
+
   it('unloads after ttl with cmdStop, which stops a backend that ignores SIGTERM', async () => {
     const r = await api<{ model: string }>('POST', '/v1/chat/completions', { model: 'stubborn', messages: [] });
     expect(r.status).toBe(200);

@@ -214,7 +214,7 @@ routing:
   it('refuses ${PID} outside cmdStop, reserved macro names and a proxy ${PORT} without one in cmd', async () => {
     expect((await error('models:\n  a:\n    cmd: s --port ${PORT} ${PID}\n    checkEndpoint: none\n')).message).toContain("'${PID}'");
     expect((await error('macros:\n  PORT: 1\nmodels:\n  a:\n    cmd: s --port ${PORT}\n    checkEndpoint: none\n')).key).toBe('macros.PORT');
-    expect((await error('models:\n  a:\n    cmd: s --port 80\n    proxy: http://127.0.0.1:${PORT}\n')).key).toBe('models.a.proxy');
+    expect((await error('models:\n  a:\n    cmd: s --port 80\n    proxy: http://127.0.0.1:${PORT}\n    checkEndpoint: /health\n')).key).toBe('models.a.proxy');
   });
 
   it('refuses a malformed env entry and a model in two groups', async () => {

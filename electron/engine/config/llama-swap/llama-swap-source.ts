@@ -4,10 +4,12 @@ import { translateLlamaSwap, type Translation } from './translate.js';
 /** Loadout key → the llama-swap key it came from, for errors found after translation. */
 const MODEL_KEYS: Record<string, string> = {
   cmd_stop: 'cmdStop', health: 'checkEndpoint', use_model_name: 'useModelName', display_name: 'name',
-  concurrency_limit: 'concurrencyLimit', stop_timeout: 'unloadTimeout', concurrency_groups: 'cmd',
+  concurrency_limit: 'concurrencyLimit', stop_timeout: 'unloadTimeout', concurrency_groups: 'cmd', send_loading_state: 'sendLoadingState',
 };
 const WATCHDOG_KEYS: Record<string, string> = { health_timeout: 'healthCheckTimeout', idle_timeout: 'globalTTL', stop_timeout: 'unloadTimeout' };
-const TOP_KEYS: Record<string, string> = { api_keys: 'apiKeys', list_aliases: 'includeAliasesInList', global_concurrency_limit: 'globalConcurrencyLimit' };
+const TOP_KEYS: Record<string, string> = {
+  api_keys: 'apiKeys', list_aliases: 'includeAliasesInList', global_concurrency_limit: 'globalConcurrencyLimit', send_loading_state: 'sendLoadingState',
+};
 
 /**
  * A llama-swap config file read as Loadout's: `value()` is the translation, and errors found in it

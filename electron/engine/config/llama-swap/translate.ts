@@ -100,7 +100,7 @@ export function translateLlamaSwap(source: YamlSource, env: Record<string, strin
   }
   out.list_aliases = raw.includeAliasesInList === true;
   if (raw.globalConcurrencyLimit != null) out.global_concurrency_limit = int(['globalConcurrencyLimit'], raw.globalConcurrencyLimit, 0);
-  if (raw.sendLoadingState != null) ignored.push('sendLoadingState');
+  if (raw.sendLoadingState != null) out.send_loading_state = raw.sendLoadingState === true;
   out.models = models;
   return { config: out, ignored, notes };
 }
@@ -173,7 +173,7 @@ function translateModel(id: string, m: Obj, at: YamlPath, globalMacros: Macro[],
     model.description = description;
   }
   if (m.concurrencyLimit != null && m.concurrencyLimit !== 0) model.concurrency_limit = m.concurrencyLimit;
-  if (m.sendLoadingState != null) ignored.push(`models.${id}.sendLoadingState`);
+  if (m.sendLoadingState != null) model.send_loading_state = m.sendLoadingState === true;
   if (m.filters != null) model.filters = filters(id, m.filters, [...at, 'filters'], macros, fail, ignored);
   return { model, usesPort };
 }
