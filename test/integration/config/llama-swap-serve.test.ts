@@ -1,7 +1,8 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../electron/engine/config/load-config.js';
 import type { LoadoutEvent } from '../../../shared/events.js';
 import type { ModelView } from '../../../shared/model-view.js';
 import { assertBuilt, ServeProcess } from '../../helpers/cli.js';
@@ -11,6 +12,7 @@ import { FAKE_BACKEND, http, REPO_ROOT, TAG_VAR, TestDir, taggedPids, waitUntil,
 // documented example) run unchanged by a real `loadout serve` against the stand-in backend.
 
 const KEY = { authorization: 'Bearer sk-swap-two' };
+const ENV = { NODE: process.execPath, FAKE_BACKEND, WRITER_DELAY_MS: '600000' };
 let dir: TestDir;
 let serve: ServeProcess;
 let url: string;
@@ -31,13 +33,7 @@ beforeAll(async () => {
   assertBuilt();
   dir = new TestDir();
   copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'llama-swap', 'config.yaml'), dir.configFile);
-  serve = new ServeProcess(dir.configFile, ['--listen', '127.0.0.1:0'], {
-    NODE: process.execPath,
-    FAKE_BACKEND,
-    WRITER_DELAY_MS: '600000',
-    XDG_STATE_HOME: dir.path,
-    [TAG_VAR]: dir.tag,
-  });
+  serve = new ServeProcess(dir.configFile, ['--listen', '127.0.0.1:0'], { ...ENV, XDG_STATE_HOME: dir.path, [TAG_VAR]: dir.tag });
   url = await serve.url;
 });
 
@@ -64,7 +60,7 @@ describe('loadout serve with a llama-swap config', () => {
 
   it('lists models with their names, without aliases or unlisted ones', async () => {
     const list = (await api<{ data: { id: string; name?: string; description?: string }[] }>('GET', '/v1/models')).json.data;
-    expect(list.map((m) => m.id).sort()).toEqual(['coder', 'embedder', 'reranker', 'stubborn', 'writer']);
+    expect(list.map((m) => m.id).sort()).toEqual(['coder', 'elsewhere', 'embedder', 'reranker', 'stubborn', 'writer']);
     expect(list.find((m) => m.id === 'coder')).toMatchObject({ name: 'Coder 7B', description: 'answers in code' });
   });
 
@@ -129,6 +125,24 @@ describe('loadout serve with a llama-swap config', () => {
     // A model already loaded answers as usual.
     const again = await api('POST', '/v1/chat/completions', { model: 'reranker', stream: true, messages: [] });
     expect(again.text).not.toContain('reasoning_content');
+  });
+
+  it('reaches a backend on another address through proxy', async () => {
+    const r = await api<{ choices: { message: { content: string } }[] }>('POST', '/v1/chat/completions', { model: 'elsewhere', messages: [] });
+    expect(r.status).toBe(200);
+    expect(r.json.choices[0]!.message.content).toMatch(/^hello from elsewhere pid \d+$/);
+    const logs = (await api<{ lines: { text: string }[] }>('GET', '/api/models/elsewhere/logs?tail=50')).json.lines.map((l) => l.text);
+    expect(logs.some((l) => /listening on http:\/\/127\.0\.0\.2:/.test(l))).toBe(true);
+  });
+
+  it('writes a pin into the llama-swap file itself, which still loads', async () => {
+    const pinned = await api<ModelView>('PUT', '/api/models/always/pinned', { pinned: true });
+    expect(pinned.json.pinned).toBe(true);
+    expect(readFileSync(dir.configFile, 'utf8')).toMatch(/"always":\n(?:.*\n)*?\s+pinned: true/);
+    const reread = await loadConfig(dir.configFile, { env: ENV });
+    if (!reread.ok) throw new Error(JSON.stringify(reread.error));
+    expect(reread.config.models.find((m) => m.name === 'always')).toMatchObject({ pinned: true, preload: true, groups: [] });
+    expect((await api<ModelView>('GET', '/api/models/always')).json.pinned).toBe(true);
   });
 
   it('unloads after ttl with cmdStop, which stops a backend that ignores SIGTERM', async () => {

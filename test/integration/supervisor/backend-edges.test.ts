@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ProcessLauncher } from '../../../electron/engine/backends/process-launcher.js';
+import { DEFAULT_WATCHDOG, type ModelConfig } from '../../../electron/engine/config/types.js';
+import { systemClock } from '../../../electron/engine/platform/clock.js';
+import { silentLogger } from '../../../electron/engine/platform/logger.js';
+import { nodeSpawner } from '../../../electron/engine/platform/spawner.js';
+import { freePort } from '../../../electron/engine/supervisor/free-port.js';
 import { TcpForwarder } from '../../../electron/engine/supervisor/tcp-forwarder.js';
 import { probeHealth } from '../../../electron/engine/supervisor/health-probe.js';
-import { Harness, waitForLine } from './harness.js';
+import { FAKE_BACKEND, Harness, waitForLine } from './harness.js';
 
 // What a llama-swap model may ask of its backend process: no health check, a stop command instead
 // of SIGTERM (falling back to SIGTERM when that command fails), an upstream reached through a forwarder.
@@ -51,5 +57,29 @@ describe('TcpForwarder', () => {
     expect(await probeHealth(f.port, '/health')).toBe('ok');
     await f.close();
     expect(await probeHealth(f.port, '/health')).toBe('down');
+  });
+});
+
+describe('ProcessLauncher', () => {
+  const model = (port: number): ModelConfig => ({
+    name: 'fake', cmd: `${JSON.stringify(process.execPath)} ${JSON.stringify(FAKE_BACKEND)} --port \${PORT}`, health: '/health', model: null, args: '',
+    env: {}, aliases: [], pinned: false, groups: [], ttlMs: null, vramBytes: null, contextSize: null, backend: null, unlisted: false,
+    sourceFile: '/c.yaml', sourceKind: 'main', launch: { port },
+  });
+
+  it('uses the preferred port when it is free, and another one when it is taken', async () => {
+    h = new Harness();
+    const launcher = new ProcessLauncher({ spawner: nodeSpawner, clock: systemClock, logs: h.logs, records: h.records, logger: silentLogger, env: process.env });
+    const wanted = await freePort();
+    const first = await launcher.create(model(wanted), 1, DEFAULT_WATCHDOG);
+    expect(first.port).toBe(wanted);
+    expect((await first.start()).ok).toBe(true);
+    h.track(first.pid);
+    // The first backend now holds the port: the next start of the model gets another one.
+    const second = await launcher.create(model(wanted), 2, DEFAULT_WATCHDOG);
+    expect(second.port).not.toBe(wanted);
+    expect((await second.start()).ok).toBe(true);
+    h.track(second.pid);
+    await Promise.all([first.stop(), second.stop()]);
   });
 });
