@@ -43,7 +43,9 @@ export class HookRunner implements LaunchHooks {
   }
 
   beforeLoad(model: string, instance: number): Promise<void> {
-    const event = this.starting.get(`${model}#${instance}`) ?? null;
+    const key = `${model}#${instance}`;
+    const event = this.starting.get(key) ?? null;
+    this.starting.delete(key);
     return this.run({ hook: 'before_load', model, instance, event });
   }
 
