@@ -155,6 +155,7 @@ function translateModel(id: string, m: Obj, at: YamlPath, globalMacros: Macro[],
   if (m.aliases != null) {
     if (!Array.isArray(m.aliases)) fail([...at, 'aliases'], 'expected a list');
     model.aliases = (m.aliases as unknown[]).map((a, i) => {
+      if (isObj(a)) for (const k of Object.keys(a)) if (k !== 'id') ignored.push(`models.${id}.aliases[${i}].${k}`);
       const alias = isObj(a) ? a.id : a;
       if (typeof alias !== 'string' || alias === '') return fail([...at, 'aliases', i], 'expected an alias id');
       return applyMacros(alias, macros);
