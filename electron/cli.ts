@@ -6,6 +6,7 @@ import { loadConfig } from './engine/config/load-config.js';
 import { ApiClient } from './cli/api-client.js';
 import { flag, parseArgs } from './cli/args.js';
 import { runClientCommand } from './cli/client-commands.js';
+import { runImport } from './cli/import-command.js';
 import { startService } from './service.js';
 
 const HELP = `loadout — keep local AI models loaded
@@ -17,6 +18,8 @@ usage:
   loadout pin NAME | unpin NAME                        keep a model loaded (written to the config)
   loadout events [--follow] [--after SEQ]              the event log
   loadout logs NAME [--follow] [--tail N]              a backend's output
+  loadout import llama-swap FILE [--out FILE]          a llama-swap config.yaml as a Loadout config
+  loadout import llama-cpp-preset FILE.ini [--out FILE] a llama.cpp router preset as a Loadout config
 
 options: --url URL (default: the config's listen address), --config FILE, --json
 config:  $LOADOUT_CONFIG, else ${defaultConfigPath(process.env, process.platform, homedir())}`;
@@ -32,6 +35,7 @@ export async function main(argv: string[], out: (l: string) => void = (l) => con
   const explicit = flag(args, 'config');
   const configFile = explicit ?? defaultConfigPath(process.env, process.platform, homedir());
   if (cmd === 'serve') return serve(configFile, explicit !== undefined, flag(args, 'listen'), out);
+  if (cmd === 'import') return runImport(args, out, (l) => console.error(l));
   const api = await clientFor(configFile, flag(args, 'url'));
   try {
     return await runClientCommand(cmd, args, api, out);
@@ -49,7 +53,7 @@ async function clientFor(configFile: string, url: string | undefined): Promise<A
     if (r.ok) {
       const host = r.config.listen.host === '0.0.0.0' ? '127.0.0.1' : r.config.listen.host;
       if (!url) base = `http://${host.includes(':') ? `[${host}]` : host}:${r.config.listen.port}`;
-      key ??= r.config.apiKey;
+      key ??= r.config.apiKey ?? r.config.apiKeys?.[0] ?? null;
     }
   }
   return new ApiClient(base.replace(/\/$/, ''), key);

@@ -8,13 +8,14 @@ import { ProcessLauncher } from './engine/backends/process-launcher.js';
 import { ConfigWatcher } from './engine/config/config-watcher.js';
 import { loadConfig } from './engine/config/load-config.js';
 import { parseListen } from './engine/config/parse-listen.js';
-import { formatConfigError, type ConfigResult } from './engine/config/types.js';
+import { formatConfigError, type ConfigResult, type LoadoutConfig } from './engine/config/types.js';
 import { writePinned, writeWatchdogSettings } from './engine/config/write-back.js';
 import { Engine } from './engine/engine.js';
+import { HookRunner } from './engine/hooks/hook-runner.js';
 import { EventLog } from './engine/events/event-log.js';
 import { GpuMonitor } from './engine/gpu/gpu-monitor.js';
 import { systemClock } from './engine/platform/clock.js';
-import { createLogger } from './engine/platform/logger.js';
+import { createLogger, type Logger } from './engine/platform/logger.js';
 import { nodeSpawner } from './engine/platform/spawner.js';
 import { LogStore } from './engine/supervisor/log-store.js';
 import { RunRecords } from './engine/supervisor/run-records.js';
@@ -41,6 +42,14 @@ function listenOverride(s: string): { host: string; port: number } {
   return listen;
 }
 
+/** `models.NAME.preload` (and llama-swap's hooks.on_startup.preload): started once the API listens; a failure is an event, not a stop. */
+function preload(engine: Engine, config: LoadoutConfig, logger: Logger): void {
+  for (const m of config.models) {
+    if (!m.preload) continue;
+    engine.load(m.name, 'preload').catch((err: unknown) => logger.warn('preload failed', { model: m.name, error: err instanceof Error ? err.message : String(err) }));
+  }
+}
+
 /**
  * The composition root of the engine (shared by `loadout serve` and the desktop app): builds the real
  * clock, spawner, logger and GPU sampler, reaps what a crash left behind, then starts serving.
@@ -63,7 +72,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     events.append({ type: 'orphans_reaped', model: null, reason: null, message: `stopped ${reaped.length} backend(s) left over from a previous run: ${reaped.map((r) => `${r.model} (pid ${r.pid})`).join(', ')}`, data: { pids: reaped.map((r) => r.pid) } });
   }
   const logs = new LogStore({ clock });
-  const launcher = new ProcessLauncher({ spawner: nodeSpawner, clock, logs, records, logger, env: process.env });
+  let current = config;
+  const hooks = new HookRunner({ spawner: nodeSpawner, clock, logger, env: process.env, hooks: () => current.hooks });
+  events.subscribe((e) => hooks.onEvent(e));
+  const launcher = new ProcessLauncher({ spawner: nodeSpawner, clock, logs, records, logger, env: process.env, hooks });
   const engine = new Engine({
     config,
     launcher,
@@ -82,6 +94,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const onReload = (r: ConfigResult) => {
     if (r.ok) {
       configError = null;
+      current = r.config;
       engine.applyConfig(r.config);
       watcher.setModelsDir(r.config.modelsDir);
       void gpu.refreshEstimates();
@@ -102,11 +115,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     version: VERSION,
   });
   const listen = opts.listen ? listenOverride(opts.listen) : config.listen;
-  const server = new HttpServer({ engine, handlers, onLog: (m, l) => logs.subscribe(m, l), rendererDir: opts.rendererDir ?? null, apiKey: config.apiKey, logger });
+  const server = new HttpServer({ engine, handlers, onLog: (m, l) => logs.subscribe(m, l), rendererDir: opts.rendererDir ?? null, apiKey: config.apiKey, apiKeys: config.apiKeys, logger });
   const bound = await server.listen(listen.host, listen.port);
   engine.start();
   await watcher.start();
   await gpu.start();
+  preload(engine, config, logger);
 
   let stopping: Promise<void> | null = null;
   const hostForUrl = bound.host.includes(':') ? `[${bound.host}]` : bound.host;

@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   pinned_conflict: 409,
   no_memory: 409,
+  too_many_requests: 429,
   busy: 503,
   shutting_down: 503,
   cooldown: 503,
@@ -51,6 +52,7 @@ export function errorType(code: ErrorCode): string {
   if (status === 403) return 'permission_error';
   if (status === 404) return 'not_found_error';
   if (status === 409) return 'conflict_error';
+  if (status === 429) return 'rate_limit_error';
   if (status === 503) return 'unavailable_error';
   if (status === 504) return 'timeout_error';
   return 'server_error';

@@ -33,12 +33,12 @@ export class ServeProcess {
   readonly url: Promise<string>;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(configFile: string, extra: string[] = []) {
+  constructor(configFile: string, extra: string[] = [], env: Record<string, string> = {}) {
     this.proc = spawn(process.execPath, [LOADOUT_BIN, 'serve', '--config', configFile, ...extra], {
       cwd: REPO_ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOADOUT_LOG_LEVEL: 'warn' },
+      env: { ...process.env, LOADOUT_LOG_LEVEL: 'warn', ...env },
     });
     this.proc.stdout!.setEncoding('utf8');
     this.proc.stderr!.setEncoding('utf8');

@@ -1,6 +1,8 @@
 import { Agent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { LoadoutError } from '../../../shared/errors.js';
 import type { Engine, Lease } from '../../engine/engine.js';
+import { acquireWithLoadingState } from './loading-state.js';
+import { applyRequestRules, RequestGate } from './request-rules.js';
 import { readBody, sendError, sendJson } from './respond.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'authorization', 'x-api-key']);
@@ -34,8 +36,11 @@ export function requestedModel(body: Buffer, contentType: string | undefined, ur
  */
 export class OpenAiRouter {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1000 });
+  private readonly gate: RequestGate;
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: Engine) {
+    this.gate = new RequestGate(() => engine.currentConfig.globalConcurrencyLimit ?? 0);
+  }
 
   dispose(): void {
     this.agent.destroy();
@@ -44,9 +49,11 @@ export class OpenAiRouter {
   listModels(res: ServerResponse): void {
     const created = Math.floor(Date.now() / 1000);
     const data = [];
+    const withAliases = this.engine.currentConfig.listAliases ?? true;
     for (const m of this.engine.currentConfig.models) {
       if (m.unlisted) continue;
-      for (const id of [m.name, ...m.aliases]) data.push({ id, object: 'model', created, owned_by: 'loadout', root: m.name });
+      const about = { ...(m.displayName ? { name: m.displayName } : {}), ...(m.description ? { description: m.description } : {}) };
+      for (const id of withAliases ? [m.name, ...m.aliases] : [m.name]) data.push({ id, object: 'model', created, owned_by: 'loadout', root: m.name, ...about });
     }
     sendJson(res, 200, { object: 'list', data });
   }
@@ -59,18 +66,22 @@ export class OpenAiRouter {
   }
 
   async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const body = await readBody(req);
-    const name = requestedModel(body, req.headers['content-type'], url);
+    const raw = await readBody(req);
+    const name = requestedModel(raw, req.headers['content-type'], url);
     if (!name) throw new LoadoutError('bad_request', 'model: the request names no model', { field: 'model' });
     const slot = this.engine.resolve(name);
     if (!slot) throw new LoadoutError('model_not_found', `The model \`${name}\` does not exist`);
+    res.on('close', this.gate.enter(slot.config));
+    const body = applyRequestRules(raw, req.headers['content-type'], slot.config.requests);
     let clientGone = false;
     res.on('close', () => (clientGone = true));
     req.socket.setNoDelay(true);
     // A backend that refuses, resets or never answers before the first response byte is probed; an
     // unhealthy one is recycled and the request, not yet answered, is tried once more on a fresh one.
     for (let attempt = 1; ; attempt++) {
-      const lease = await this.engine.acquire(slot, 'request');
+      const acquire = () => this.engine.acquire(slot, 'request');
+      const lease = attempt === 1 ? await acquireWithLoadingState(res, slot, body, url.pathname, acquire) : await acquire();
+      if (!lease) return; // the loading-state stream already carried the error
       if (clientGone) return lease.release('failed');
       const failure = await this.forward(req, res, url, body, lease, slot.config.responseTimeoutMs);
       if (!failure) return;
@@ -121,8 +132,11 @@ export class OpenAiRouter {
           if (!res.writableFinished) up.destroy();
           lease.release(failed || !up.complete ? 'failed' : 'ok');
         });
-        res.writeHead(up.statusCode ?? 502, forwardHeaders(up.headers));
-        res.flushHeaders();
+        // Headers are already out when the client was kept posted on the load (send_loading_state).
+        if (!res.headersSent) {
+          res.writeHead(up.statusCode ?? 502, forwardHeaders(up.headers));
+          res.flushHeaders();
+        }
         relay(up, res, () => lease.instance.cutReason ?? `${lease.model} backend closed the stream before it ended`);
         resolve(null);
       });

@@ -8,6 +8,8 @@ export interface SecurityPolicy {
   /** The host from `listen`. */
   listenHost: string;
   apiKey: string | null;
+  /** More accepted keys (llama-swap's apiKeys). */
+  apiKeys?: string[];
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -48,12 +50,15 @@ function hostAllowed(host: string, p: SecurityPolicy): boolean {
 
 /** `Authorization: Bearer <key>`, `x-api-key`, or `?key=` (EventSource cannot send headers). */
 export function checkApiKey(req: IncomingMessage, url: URL, p: SecurityPolicy): LoadoutError | null {
-  if (!p.apiKey) return null;
+  const keys = [...(p.apiKey ? [p.apiKey] : []), ...(p.apiKeys ?? [])];
+  if (keys.length === 0) return null;
   const auth = req.headers.authorization;
   const given = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : (req.headers['x-api-key'] as string | undefined) ?? url.searchParams.get('key');
   if (!given) return new LoadoutError('unauthorized', 'an API key is required: send Authorization: Bearer <key>');
   const a = Buffer.from(given);
-  const b = Buffer.from(p.apiKey);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) return new LoadoutError('unauthorized', 'the API key is not valid');
-  return null;
+  const matches = keys.filter((k) => {
+    const b = Buffer.from(k);
+    return a.length === b.length && timingSafeEqual(a, b);
+  });
+  return matches.length > 0 ? null : new LoadoutError('unauthorized', 'the API key is not valid');
 }

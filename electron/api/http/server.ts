@@ -20,6 +20,7 @@ export interface HttpServerDeps {
   onLog(model: string, listener: (line: LogLine) => void): () => void;
   rendererDir: string | null;
   apiKey: string | null;
+  apiKeys?: string[];
   logger: Logger;
 }
 
@@ -47,7 +48,7 @@ export class HttpServer {
       });
     });
     const addr = this.server.address() as AddressInfo;
-    this.policy = { port: addr.port, listenHost: host, apiKey: this.d.apiKey };
+    this.policy = { port: addr.port, listenHost: host, apiKey: this.d.apiKey, apiKeys: this.d.apiKeys };
     return { host, port: addr.port };
   }
 

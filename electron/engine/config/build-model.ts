@@ -3,6 +3,7 @@ import { parseDuration, parseSize } from '../../../shared/units.js';
 import { ConfigInvalid } from './config-invalid.js';
 import type { ModelEntry } from './config-schema.js';
 import { contextSizeFromArgs } from './context-size-from-args.js';
+import { modelExtras } from './model-extras.js';
 import { normalizeGroups } from './normalize-groups.js';
 import { resolvePath } from './resolve-path.js';
 import type { BackendTemplate, ModelConfig } from './types.js';
@@ -102,7 +103,7 @@ export function buildModel(input: BuildModelInput): BuiltModel {
     config: {
       name,
       cmd: template.cmd,
-      health: entry.health ?? template.health,
+      health: entry.health && entry.health !== 'none' ? entry.health : template.health,
       model: entry.model ? resolvePath(entry.model, { homeDir: input.homeDir, baseDir: input.baseDir }) : null,
       args,
       env,
@@ -118,6 +119,7 @@ export function buildModel(input: BuildModelInput): BuiltModel {
       preload: entry.preload ?? false,
       sourceFile: source.file,
       sourceKind: input.sourceKind,
+      ...modelExtras(entry, fail),
     },
   };
 }

@@ -18,11 +18,23 @@ const stringList = z.array(z.string());
 /** `args` as one command-line string, or a list of single arguments. */
 const args = z.union([z.string(), z.array(z.union([z.string(), z.number()]))]);
 
+/** A hook: one command line, or several run one after the other. */
+const hookCommands = z.union([z.string().min(1), z.array(z.string().min(1))]);
+export const hooksSchema = z.strictObject({
+  timeout: duration.nullish(),
+  before_load: hookCommands.nullish(),
+  after_ready: hookCommands.nullish(),
+  before_unload: hookCommands.nullish(),
+  after_unload: hookCommands.nullish(),
+  on_evicted: hookCommands.nullish(),
+  on_failed: hookCommands.nullish(),
+});
+
 /** The fields a model may set, in the main config and (as loadout extras) in models_dir files. */
 const modelFields = {
   backend: z.string().min(1).nullish(),
   cmd: z.string().min(1).nullish(),
-  health: z.string().regex(/^\//, { message: 'a path starting with /' }).nullish(),
+  health: z.string().regex(/^(\/|none$)/, { message: 'a path starting with /, or none (no health check)' }).nullish(),
   model: z.string().min(1).nullish(),
   args: args.nullish(),
   env: envMap.nullish(),
@@ -33,8 +45,24 @@ const modelFields = {
   vram: size.nullish(),
   unlisted: z.boolean().nullish(),
   response_timeout: duration.nullish(),
-  preload: z.boolean().nullish(),
   context_size: z.number().int().positive().nullish(),
+  // Launch, stop and request rules (what a llama-swap config says, in Loadout's words).
+  preload: z.boolean().nullish(),
+  cmd_stop: z.string().min(1).nullish(),
+  proxy: z.string().min(1).nullish(),
+  port: z.number().int().min(1).max(65535).nullish(),
+  stop_timeout: duration.nullish(),
+  use_model_name: z.string().min(1).nullish(),
+  display_name: z.string().nullish(),
+  description: z.string().nullish(),
+  concurrency_limit: z.number().int().min(0).nullish(),
+  send_loading_state: z.boolean().nullish(),
+  filters: z
+    .strictObject({
+      strip_params: z.union([z.string(), stringList]).nullish(),
+      set_params: z.record(z.string().min(1), z.unknown()).nullish(),
+    })
+    .nullish(),
 };
 
 export const modelEntrySchema = z.strictObject(modelFields);
@@ -54,6 +82,11 @@ export const mainConfigSchema = z.strictObject({
   watchdog: watchdogPatchSchema.nullish(),
   backends: z.record(z.string().min(1), backendTemplateSchema).nullish(),
   models: z.record(z.string().min(1), modelEntrySchema).nullish(),
+  api_keys: z.array(z.string().min(1).regex(/^\S+$/, { message: 'an API key cannot contain spaces' })).nullish(),
+  list_aliases: z.boolean().nullish(),
+  global_concurrency_limit: z.number().int().min(0).nullish(),
+  send_loading_state: z.boolean().nullish(),
+  hooks: hooksSchema.nullish(),
 });
 export type MainConfigYaml = z.infer<typeof mainConfigSchema>;
 

@@ -36,6 +36,18 @@ watchdog:
   stop_timeout: 10s               # SIGTERM, wait this long, then SIGKILL
   health_timeout: 120s            # a backend not healthy by then fails its load
 
+# Optional: commands run on lifecycle events, with the event as JSON on stdin
+# (split like cmd, never run through a shell; killed after timeout; a failure is
+# only logged). before_load and before_unload finish before Loadout goes on.
+# hooks:
+#   timeout: 10s
+#   before_load: notify-send "loading a model"
+#   after_ready: /usr/local/bin/warm-cache
+#   before_unload: ...
+#   after_unload: ...
+#   on_evicted: ...
+#   on_failed: ...
+
 # Reusable launch templates. Macros: \${PORT} \${MODEL} \${ARGS} \${NAME} \${env.VAR}.
 # A built-in llama-server template exists even when it is not listed here:
 backends:

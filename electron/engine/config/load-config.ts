@@ -8,10 +8,13 @@ import { ConfigInvalid } from './config-invalid.js';
 import { mainConfigSchema, type MainConfigYaml } from './config-schema.js';
 import { defaultStateDir } from './default-state-dir.js';
 import { issueToConfigError } from './issue-to-config-error.js';
+import { isLlamaSwapConfig } from './llama-swap/keys.js';
+import { LlamaSwapSource } from './llama-swap/llama-swap-source.js';
 import { loadModelsDir } from './load-models-dir.js';
 import { parseListen } from './parse-listen.js';
 import { resolvePath } from './resolve-path.js';
-import { DEFAULT_WATCHDOG, type BackendTemplate, type ConfigResult, type LoadoutConfig } from './types.js';
+import { topLevelExtras } from './top-level-extras.js';
+import { DEFAULT_WATCHDOG, type BackendTemplate, type ConfigResult, type LoadoutConfig, type ModelConfig } from './types.js';
 import { applyWatchdogPatch } from './watchdog-settings.js';
 import { YamlSource } from './yaml-source.js';
 
@@ -49,13 +52,14 @@ export async function loadConfig(file: string, opts: LoadConfigOptions = {}): Pr
   }
 }
 
-async function resolve(source: YamlSource, opts: LoadConfigOptions, warnings: string[]): Promise<LoadoutConfig> {
+async function resolve(yamlSource: YamlSource, opts: LoadConfigOptions, warnings: string[]): Promise<LoadoutConfig> {
   const env = opts.env ?? process.env;
   const homeDir = opts.homeDir ?? os.homedir();
-  const baseDir = path.dirname(source.file);
-  const syntax = source.syntaxError();
+  const baseDir = path.dirname(yamlSource.file);
+  const syntax = yamlSource.syntaxError();
   if (syntax) throw new ConfigInvalid(syntax);
-  warnings.push(...source.warnings());
+  warnings.push(...yamlSource.warnings());
+  const source = isLlamaSwapConfig(yamlSource.value()) ? llamaSwap(yamlSource, env, warnings) : yamlSource;
   const parsed = mainConfigSchema.safeParse(source.value());
   if (!parsed.success) throw new ConfigInvalid(issueToConfigError(source, parsed.error));
   const y: MainConfigYaml = parsed.data;
@@ -83,8 +87,22 @@ async function resolve(source: YamlSource, opts: LoadConfigOptions, warnings: st
     apiKey,
     watchdog: applyWatchdogPatch(DEFAULT_WATCHDOG, y.watchdog ?? {}),
     backends,
-    models: models.map((m) => m.config).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    models: models.map((m) => withLoadingState(m.config, y.send_loading_state)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    ...topLevelExtras(source, y),
   };
+}
+
+/** A model's own `send_loading_state`, else the top-level one. */
+function withLoadingState(m: ModelConfig, all: boolean | null | undefined): ModelConfig {
+  return m.sendLoadingState === undefined && all ? { ...m, sendLoadingState: true } : m;
+}
+
+/** A llama-swap config.yaml, read as is (issue 11): translated, with one warning for what is not used. */
+function llamaSwap(source: YamlSource, env: Record<string, string | undefined>, warnings: string[]): LlamaSwapSource {
+  const translated = new LlamaSwapSource(source.file, source.text, env);
+  const { ignored } = translated.translation;
+  if (ignored.length > 0) warnings.push(`${source.file}: llama-swap config: ignoring ${ignored.join(', ')}`);
+  return translated;
 }
 
 /** `backends:` plus the built-in llama-server template, each command checked for quoting and macros. */

@@ -73,15 +73,59 @@ export interface ModelConfig {
   backend: string | null;
   /** Upstream response-header timeout in ms; null = none. */
   responseTimeoutMs: number | null;
-  /** Loaded when Loadout starts (pinned models are too). */
-  preload: boolean;
   /** Left out of `GET /v1/models`. */
   unlisted: boolean;
   /** The file that defines this model; `pinned` is written back there. */
   sourceFile: string;
   /** `main` = the `models:` map of the config file; `models_dir` = a LocalAI-style YAML of its own. */
   sourceKind: 'main' | 'models_dir';
+  /** Loaded when the service starts. */
+  preload?: boolean;
+  /** How the backend is launched and stopped beyond `cmd` (absent = the defaults). */
+  launch?: LaunchOptions;
+  /** Rules applied to each routed request (absent = none). */
+  requests?: RequestRules;
+  /** Shown in `/v1/models` (llama-swap's `name` / `description`). */
+  displayName?: string | null;
+  description?: string | null;
+  /** A streaming chat request that has to wait for a load is told about it as `reasoning_content`. */
+  sendLoadingState?: boolean;
 }
+
+/** Launch details a model may set; each null/undefined means Loadout's default. */
+export interface LaunchOptions {
+  /** Run instead of SIGTERM to stop the backend; `${PID}` is its pid. The group is still killed after the stop timeout. */
+  stopCmd?: string | null;
+  /** Upstream base URL when the backend does not listen on 127.0.0.1:${PORT}, e.g. `http://127.0.0.1:9999`. */
+  proxy?: string | null;
+  /** Preferred `${PORT}`; a free one is taken when it is busy. */
+  port?: number | null;
+  /** False: no health check, ready as soon as the process runs. */
+  healthCheck?: boolean;
+  /** Per-model SIGTERM → SIGKILL grace; null = `watchdog.stop_timeout`. */
+  stopTimeoutMs?: number | null;
+}
+
+/** Per-model request rules (llama-swap's useModelName, concurrencyLimit, filters). */
+export interface RequestRules {
+  /** Replaces `model` in the body sent upstream. */
+  useModelName: string | null;
+  /** Requests in flight beyond this get 429; 0 = unlimited. */
+  concurrencyLimit: number;
+  /** Body fields removed before forwarding (`model` is never removed). */
+  stripParams: string[];
+  /** Body fields set before forwarding; a key ending in `?` is set only when the request lacks it. */
+  setParams: Record<string, unknown>;
+}
+
+/** Commands run on lifecycle events, with the event as JSON on stdin. */
+export interface HooksConfig {
+  timeoutMs: number;
+  commands: Partial<Record<HookName, string[]>>;
+}
+
+export const HOOK_NAMES = ['before_load', 'after_ready', 'before_unload', 'after_unload', 'on_evicted', 'on_failed'] as const;
+export type HookName = (typeof HOOK_NAMES)[number];
 
 export interface BackendTemplate {
   cmd: string;
@@ -99,6 +143,13 @@ export interface LoadoutConfig {
   backends: Record<string, BackendTemplate>;
   /** Sorted by name. */
   models: ModelConfig[];
+  /** More accepted keys besides `apiKey` (llama-swap's apiKeys). */
+  apiKeys?: string[];
+  /** Aliases listed in `/v1/models` (default true; llama-swap's includeAliasesInList defaults to false). */
+  listAliases?: boolean;
+  /** Requests in flight across all models beyond this get 429; 0 = unlimited. */
+  globalConcurrencyLimit?: number;
+  hooks?: HooksConfig;
 }
 
 /** A config that could not be used: where and why (CONTRACT: file, line, column, key). */

@@ -5,6 +5,8 @@ export interface SpawnRequest {
   args: string[];
   env: Record<string, string | undefined>;
   cwd?: string;
+  /** 'pipe' to write to the child's stdin (hooks); closed by default. */
+  stdin?: 'pipe' | 'ignore';
 }
 
 /** The seam for starting processes; tests may record or substitute it. */
@@ -22,7 +24,7 @@ export const nodeSpawner: Spawner = {
       env: req.env as NodeJS.ProcessEnv,
       cwd: req.cwd,
       detached: process.platform !== 'win32',
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [req.stdin ?? 'ignore', 'pipe', 'pipe'],
       windowsHide: true,
     }),
 };

@@ -17,11 +17,14 @@ export interface BackendSpec {
   args: string[];
   env: Record<string, string | undefined>;
   port: number;
-  healthPath: string;
+  /** Null: no health check, ready as soon as it is spawned (llama-swap's `checkEndpoint: none`). */
+  healthPath: string | null;
   /** 0 waits forever. */
   healthTimeoutMs: number;
   stopTimeoutMs: number;
   cwd?: string;
+  /** Run instead of SIGTERM to ask the backend to stop (llama-swap's `cmdStop`); given the leader's pid. */
+  stopCommand?: (pid: number) => { file: string; args: string[] };
 }
 
 export interface ExitInfo {
@@ -117,6 +120,7 @@ export class BackendProcess {
    * so a failed probe of a dying process waits for the exit to be reported first.
    */
   async probe(): Promise<{ ok: boolean; reason: string }> {
+    if (this.spec.healthPath === null) return { ok: this.exit === null, reason: 'no health check configured' };
     const r = await probeHealthDetail(this.spec.port, this.spec.healthPath);
     if (r.state !== 'ok' && !this.exit && this.childPid !== null && dying(this.childPid)) {
       await Promise.race([this.exited, sleep(this.deps.clock, EXIT_REPORT_GRACE_MS)]);
@@ -194,12 +198,46 @@ export class BackendProcess {
     let timer: Timer | null = null;
     if (!this.killed) {
       this.log.info('stopping backend', { pid, timeout_ms: this.spec.stopTimeoutMs });
-      if (signalGroup(pid, 'SIGTERM') === 'denied') this.log.warn('SIGTERM to the backend group was refused', { pid });
+      if (this.spec.stopCommand) void this.runStopCommand(pid, this.spec.stopCommand(pid));
+      else if (signalGroup(pid, 'SIGTERM') === 'denied') this.log.warn('SIGTERM to the backend group was refused', { pid });
       timer = this.deps.clock.setTimeout(() => this.kill(`no exit within ${this.spec.stopTimeoutMs}ms of SIGTERM`), this.spec.stopTimeoutMs);
     }
     const info = await this.exited;
     timer?.cancel();
     return info;
+  }
+
+  /**
+   * The configured stop command, its output kept with the backend's. If it cannot run or fails, the
+   * group gets SIGTERM after all; either way SIGKILL follows after stopTimeoutMs.
+   */
+  private async runStopCommand(pid: number, cmd: { file: string; args: string[] }): Promise<void> {
+    const { spec, deps } = this;
+    const code = await new Promise<number | string>((resolve) => {
+      let child: ChildProcess;
+      try {
+        child = deps.spawner.spawn({ file: cmd.file, args: cmd.args, env: spec.env, cwd: spec.cwd });
+      } catch (err) {
+        return resolve(err instanceof Error ? err.message : String(err));
+      }
+      for (const stream of ['stdout', 'stderr'] as const) {
+        child[stream]?.setEncoding('utf8');
+        child[stream]?.on('data', (chunk: string) => deps.logs.append(spec.model, spec.instance, stream, chunk));
+      }
+      let done = false;
+      child.once('error', (err) => resolve(err.message));
+      child.once('exit', (c, sig) => {
+        done = true;
+        resolve(c ?? sig ?? 'unknown');
+      });
+      // A stop command never outlives the backend it stops.
+      void this.exited.then(() => {
+        if (!done && child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+      });
+    });
+    if (code === 0 || this.exit) return;
+    this.log.warn('the stop command failed; sending SIGTERM', { pid, stop_cmd: [cmd.file, ...cmd.args].join(' '), result: code });
+    if (signalGroup(pid, 'SIGTERM') === 'denied') this.log.warn('SIGTERM to the backend group was refused', { pid });
   }
 
   private kill(why: string): void {
@@ -280,6 +318,7 @@ export class BackendProcess {
 
   private async awaitReadiness(signal: AbortSignal | undefined): Promise<Outcome> {
     const { spec, deps } = this;
+    if (spec.healthPath === null) return this.exit ? { kind: 'exited', info: this.exit } : { kind: 'ready' };
     const stopPolling = new AbortController();
     this.poller = new ReadinessPoller(spec.port, spec.healthPath, deps.clock);
     let timer: Timer | null = null;
