@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defaultConfigPath, ensureConfigFile } from './engine/config/default-config.js';
 import { loadConfig } from './engine/config/load-config.js';
+import { runningOwner } from './engine/supervisor/state-lock.js';
 import { ApiClient } from './cli/api-client.js';
 import { flag, parseArgs } from './cli/args.js';
 import { runClientCommand } from './cli/client-commands.js';
@@ -18,7 +19,7 @@ usage:
   loadout events [--follow] [--after SEQ]              the event log
   loadout logs NAME [--follow] [--tail N]              a backend's output
 
-options: --url URL (default: the config's listen address), --config FILE, --json
+options: --url URL (default: where the Loadout of the config's state dir listens, else its listen), --config FILE, --json
 config:  $LOADOUT_CONFIG, else ${defaultConfigPath(process.env, process.platform, homedir())}`;
 
 /** `loadout …`; returns the exit code (serve resolves only when it stops). */
@@ -48,7 +49,10 @@ async function clientFor(configFile: string, url: string | undefined): Promise<A
     const r = await loadConfig(configFile);
     if (r.ok) {
       const host = r.config.listen.host === '0.0.0.0' ? '127.0.0.1' : r.config.listen.host;
-      if (!url) base = `http://${host.includes(':') ? `[${host}]` : host}:${r.config.listen.port}`;
+      // The Loadout running on this config's state dir says where it listens (it may have been
+      // started with --listen); otherwise the config's listen address.
+      const running = url ? null : runningOwner(r.config.stateDir);
+      if (!url) base = running?.url ?? `http://${host.includes(':') ? `[${host}]` : host}:${r.config.listen.port}`;
       key ??= r.config.apiKey;
     }
   }
@@ -70,7 +74,6 @@ async function serve(configFile: string, explicit: boolean, listen: string | und
     console.error(`loadout serve: ${err instanceof Error ? err.message : String(err)}`);
     return 2;
   }
-  out(`loadout listening on ${service.url}`);
   return new Promise<number>((resolve) => {
     let signals = 0;
     const stop = (sig: string) => {
@@ -89,5 +92,8 @@ async function serve(configFile: string, explicit: boolean, listen: string | und
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    // Only now: whoever waits for this line may signal at once, and the default action of SIGTERM
+    // would skip stopping the backends.
+    out(`loadout listening on ${service.url}`);
   });
 }

@@ -8,16 +8,17 @@ import { ProcessLauncher } from './engine/backends/process-launcher.js';
 import { ConfigWatcher } from './engine/config/config-watcher.js';
 import { loadConfig } from './engine/config/load-config.js';
 import { parseListen } from './engine/config/parse-listen.js';
-import { formatConfigError, type ConfigResult } from './engine/config/types.js';
+import { formatConfigError, type ConfigResult, type LoadoutConfig } from './engine/config/types.js';
 import { writePinned, writeWatchdogSettings } from './engine/config/write-back.js';
 import { Engine } from './engine/engine.js';
 import { EventLog } from './engine/events/event-log.js';
 import { GpuMonitor } from './engine/gpu/gpu-monitor.js';
 import { systemClock } from './engine/platform/clock.js';
-import { createLogger } from './engine/platform/logger.js';
+import { createLogger, type Logger } from './engine/platform/logger.js';
 import { nodeSpawner } from './engine/platform/spawner.js';
 import { LogStore } from './engine/supervisor/log-store.js';
 import { RunRecords } from './engine/supervisor/run-records.js';
+import { StateLock } from './engine/supervisor/state-lock.js';
 import type { Service, ServiceOptions } from './service.js';
 
 /** The package version, found by walking up from this file (source under test, or dist/ when built). */
@@ -53,6 +54,19 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const config = first.config;
   for (const w of first.warnings) logger.warn(w);
   mkdirSync(config.stateDir, { recursive: true });
+  // One Loadout per state dir: a second one would reap the first one's backends as orphans and
+  // number events twice. This throws, naming the running one, before anything is touched.
+  const lock = StateLock.acquire(config.stateDir, new Date(clock.now()).toISOString());
+  try {
+    return await serveWithLock(opts, config, lock, logger);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function serveWithLock(opts: ServiceOptions, config: LoadoutConfig, lock: StateLock, logger: Logger): Promise<Service> {
+  const clock = systemClock;
 
   // Before anything else: backends a previous run left behind (Loadout was killed) go first.
   const records = new RunRecords(config.stateDir);
@@ -104,17 +118,19 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const listen = opts.listen ? listenOverride(opts.listen) : config.listen;
   const server = new HttpServer({ engine, handlers, onLog: (m, l) => logs.subscribe(m, l), rendererDir: opts.rendererDir ?? null, apiKey: config.apiKey, logger });
   const bound = await server.listen(listen.host, listen.port);
+  const hostForUrl = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
+  const url = `http://${hostForUrl}:${bound.port}`;
+  lock.setUrl(url);
   engine.start();
   await watcher.start();
   await gpu.start();
 
   let stopping: Promise<void> | null = null;
-  const hostForUrl = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
   return {
     commands: handlers,
     onPush: (l) => engine.onPush(l),
     onLog: (m, l) => logs.subscribe(m, l),
-    url: `http://${hostForUrl}:${bound.port}`,
+    url,
     configFile: config.file,
     stop: () =>
       (stopping ??= (async () => {
@@ -122,6 +138,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         gpu.dispose();
         await engine.shutdown();
         await server.close();
+        lock.release();
       })()),
   };
 }
