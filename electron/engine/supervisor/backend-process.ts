@@ -5,7 +5,7 @@ import type { Spawner } from '../platform/spawner.js';
 import type { LogStore } from './log-store.js';
 import { groupHasLiveMembers, signalGroup } from './process-group.js';
 import type { ProcessIdentity } from './process-identity.js';
-import { escapedDescendants, readProcessTable, signalEscapees } from './process-tree.js';
+import { findEscapees, signalEscapees } from './process-tree.js';
 import { ReadinessPoller } from './readiness-poller.js';
 import type { RunRecords } from './run-records.js';
 
@@ -205,7 +205,7 @@ export class BackendProcess {
     this.trackTimer = null;
     const pid = this.childPid;
     if (pid === null || this.exit) return;
-    const found = escapedDescendants(pid, readProcessTable(), this.escapees);
+    const found = findEscapees(pid, this.escapees);
     const before = this.escapees.map((e) => `${e.pid}/${e.procStart}`).join(',');
     this.escapees = found;
     if (found.map((e) => `${e.pid}/${e.procStart}`).join(',') !== before) {
@@ -259,7 +259,7 @@ export class BackendProcess {
     this.trackTimer?.cancel();
     this.trackTimer = null;
     // The leader is gone, so parent links to it are broken: the walk starts from the known escapees.
-    const escaped = escapedDescendants(pid, readProcessTable(), this.escapees);
+    const escaped = findEscapees(pid, this.escapees);
     if (signalEscapees(escaped, 'SIGKILL') > 0) this.log.warn('killed processes the backend left outside its group', { pid, pids: escaped.map((e) => e.pid) });
     // Children that ignored SIGTERM or outlived their leader: nothing of a backend is left behind.
     if (signalGroup(pid, 'SIGKILL') === 'sent') {

@@ -5,7 +5,7 @@ import { unlinkIfPresent } from '../platform/unlink-if-present.js';
 import { signalGroup } from './process-group.js';
 import { currentProcess, isRunning, parseIdentity, sameProcess, type ProcessIdentity } from './process-identity.js';
 import { isProcessAlive, processInfo } from './process-info.js';
-import { escapedDescendants, readProcessTable, signalEscapees } from './process-tree.js';
+import { findEscapees, signalEscapees } from './process-tree.js';
 
 export interface RunRecord {
   model: string;
@@ -99,7 +99,7 @@ export class RunRecords {
         // The leader is gone but children it left in its group may live on. A pid is never handed
         // out again while a group of that id exists, so whatever is in group -pid is still ours.
         if (signalGroup(rec.pid, 'SIGKILL') === 'sent') logger.warn('killed processes left in a dead backend\'s group', { model: rec.model, pid: rec.pid });
-        const escaped = escapedDescendants(rec.pid, readProcessTable(), rec.descendants);
+        const escaped = findEscapees(rec.pid, rec.descendants);
         if (signalEscapees(escaped, 'SIGKILL') > 0) logger.warn('killed processes a dead backend left outside its group', { model: rec.model, pid: rec.pid, pids: escaped.map((e) => e.pid) });
       }
       unlinkIfPresent(path);
@@ -122,7 +122,7 @@ function isOurs(rec: StoredRecord): boolean {
 
 async function stopGroup(pid: number, known: ProcessIdentity[]): Promise<void> {
   // Walked while the leader still runs: its parent links still reach every descendant.
-  const escaped = escapedDescendants(pid, readProcessTable(), known);
+  const escaped = findEscapees(pid, known);
   signalEscapees(escaped, 'SIGTERM');
   if (signalGroup(pid, 'SIGTERM') !== 'gone') {
     const deadline = Date.now() + REAP_GRACE_MS;
