@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defaultConfigPath, ensureConfigFile } from './engine/config/default-config.js';
 import { loadConfig } from './engine/config/load-config.js';
+import { runningOwner } from './engine/supervisor/state-lock.js';
 import { ApiClient } from './cli/api-client.js';
 import { flag, parseArgs } from './cli/args.js';
 import { runClientCommand } from './cli/client-commands.js';
@@ -21,7 +22,7 @@ usage:
   loadout import llama-swap FILE [--out FILE]          a llama-swap config.yaml as a Loadout config
   loadout import llama-cpp-preset FILE.ini [--out FILE] a llama.cpp router preset as a Loadout config
 
-options: --url URL (default: the config's listen address), --config FILE, --json
+options: --url URL (default: where the Loadout of the config's state dir listens, else its listen), --config FILE, --json
 config:  $LOADOUT_CONFIG, else ${defaultConfigPath(process.env, process.platform, homedir())}`;
 
 /** `loadout …`; returns the exit code (serve resolves only when it stops). */
@@ -52,7 +53,10 @@ async function clientFor(configFile: string, url: string | undefined): Promise<A
     const r = await loadConfig(configFile);
     if (r.ok) {
       const host = r.config.listen.host === '0.0.0.0' ? '127.0.0.1' : r.config.listen.host;
-      if (!url) base = `http://${host.includes(':') ? `[${host}]` : host}:${r.config.listen.port}`;
+      // The Loadout running on this config's state dir says where it listens (it may have been
+      // started with --listen); otherwise the config's listen address.
+      const running = url ? null : runningOwner(r.config.stateDir);
+      if (!url) base = running?.url ?? `http://${host.includes(':') ? `[${host}]` : host}:${r.config.listen.port}`;
       key ??= r.config.apiKey ?? r.config.apiKeys?.[0] ?? null;
     }
   }
@@ -74,7 +78,6 @@ async function serve(configFile: string, explicit: boolean, listen: string | und
     console.error(`loadout serve: ${err instanceof Error ? err.message : String(err)}`);
     return 2;
   }
-  out(`loadout listening on ${service.url}`);
   return new Promise<number>((resolve) => {
     let signals = 0;
     const stop = (sig: string) => {
@@ -93,5 +96,8 @@ async function serve(configFile: string, explicit: boolean, listen: string | und
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    // Only now: whoever waits for this line may signal at once, and the default action of SIGTERM
+    // would skip stopping the backends.
+    out(`loadout listening on ${service.url}`);
   });
 }

@@ -80,7 +80,7 @@ async function run(logger: Logger): Promise<void> {
   const notify = (title: string, body: string): void => {
     if (Notification.isSupported()) new Notification({ title, body, silent: true }).show();
   };
-  const notifier = new EventNotifier({ clock: systemClock, show: notify });
+  const notifier = new EventNotifier({ clock: systemClock, show: notify, bodyMarkup: platform === 'linux' });
   const stopNotifying = service.onPush((push) => notifier.handle(push));
 
   const loginItem = createLoginItem({

@@ -19,6 +19,7 @@ import { createLogger, type Logger } from './engine/platform/logger.js';
 import { nodeSpawner } from './engine/platform/spawner.js';
 import { LogStore } from './engine/supervisor/log-store.js';
 import { RunRecords } from './engine/supervisor/run-records.js';
+import { StateLock } from './engine/supervisor/state-lock.js';
 import type { Service, ServiceOptions } from './service.js';
 
 /** The package version, found by walking up from this file (source under test, or dist/ when built). */
@@ -62,6 +63,19 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const config = first.config;
   for (const w of first.warnings) logger.warn(w);
   mkdirSync(config.stateDir, { recursive: true });
+  // One Loadout per state dir: a second one would reap the first one's backends as orphans and
+  // number events twice. This throws, naming the running one, before anything is touched.
+  const lock = StateLock.acquire(config.stateDir, new Date(clock.now()).toISOString());
+  try {
+    return await serveWithLock(opts, config, lock, logger);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function serveWithLock(opts: ServiceOptions, config: LoadoutConfig, lock: StateLock, logger: Logger): Promise<Service> {
+  const clock = systemClock;
 
   // Before anything else: backends a previous run left behind (Loadout was killed) go first.
   const records = new RunRecords(config.stateDir);
@@ -117,18 +131,20 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const listen = opts.listen ? listenOverride(opts.listen) : config.listen;
   const server = new HttpServer({ engine, handlers, onLog: (m, l) => logs.subscribe(m, l), rendererDir: opts.rendererDir ?? null, apiKey: config.apiKey, apiKeys: config.apiKeys, logger });
   const bound = await server.listen(listen.host, listen.port);
+  const hostForUrl = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
+  const url = `http://${hostForUrl}:${bound.port}`;
+  lock.setUrl(url);
   engine.start();
   await watcher.start();
   await gpu.start();
   preload(engine, config, logger);
 
   let stopping: Promise<void> | null = null;
-  const hostForUrl = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
   return {
     commands: handlers,
     onPush: (l) => engine.onPush(l),
     onLog: (m, l) => logs.subscribe(m, l),
-    url: `http://${hostForUrl}:${bound.port}`,
+    url,
     configFile: config.file,
     stop: () =>
       (stopping ??= (async () => {
@@ -136,6 +152,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         gpu.dispose();
         await engine.shutdown();
         await server.close();
+        lock.release();
       })()),
   };
 }

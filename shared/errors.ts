@@ -3,6 +3,7 @@ export const ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
+  payload_too_large: 413,
   model_not_found: 404,
   not_found: 404,
   pinned_conflict: 409,
@@ -47,7 +48,7 @@ export class LoadoutError extends Error {
 
 export function errorType(code: ErrorCode): string {
   const status = ERROR_STATUS[code];
-  if (status === 400) return 'invalid_request_error';
+  if (status === 400 || status === 413) return 'invalid_request_error';
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';
   if (status === 404) return 'not_found_error';

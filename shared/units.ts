@@ -4,6 +4,13 @@
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/;
 const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
+/**
+ * The longest duration a setting takes: one year. Longer ones are almost surely a typo (seconds
+ * written as milliseconds), and past about 270,000 years a deadline is no longer a valid date.
+ */
+export const MAX_DURATION_MS = 365 * 24 * 3_600_000;
+export const MAX_DURATION_MESSAGE = 'at most 8760h (one year); use 0 to turn a timeout off';
+
 /** `500ms`, `10s`, `15m`, `1h`, or a number of seconds. Returns milliseconds, or null if malformed. */
 export function parseDuration(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : null;

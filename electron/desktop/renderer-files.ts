@@ -6,9 +6,12 @@ export const APP_HOST = 'ui';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const DASHBOARD_URL = `${APP_ORIGIN}/index.html`;
 
-/** Sent with every dashboard response: scripts, styles and fetches only from the app itself. */
+/**
+ * Sent with every dashboard response, in the app and by `loadout serve`: scripts, styles and fetches
+ * only from the dashboard's own origin; no plugins, no framing, no <base> rewrites.
+ */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -6,7 +6,10 @@ import type { ModelSlot } from './model-slot.js';
 
 import { idleDeadline } from './watchdog/policy.js';
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+/** Date.prototype.toISOString throws a RangeError past ±8.64e15 ms; such a time is shown as unknown. */
+const MAX_DATE_MS = 8.64e15;
+/** One model's out-of-range time must never turn the whole list into a 500 (issue 8). */
+const iso = (ms: number | null): string | null => (ms === null || !Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS ? null : new Date(ms).toISOString());
 
 export function modelView(slot: ModelSlot, settings: WatchdogSettings, vram: number | null, estimate: number | null, now: number, ram: number | null = null): ModelView {
   const inst = slot.instance;

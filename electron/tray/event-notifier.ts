@@ -2,12 +2,15 @@ import type { Push } from '../../shared/push.js';
 import type { Clock, Timer } from '../engine/platform/clock.js';
 import { notificationFor } from './event-notification.js';
 import { DEFAULT_LIMITS, NotificationPolicy, type NotificationLimits } from './notification-policy.js';
+import { notificationBody, notificationTitle } from './notification-text.js';
 
 export interface EventNotifierOptions {
   clock: Clock;
   /** Shows one desktop notification (Electron's Notification in main, a recorder in tests). */
   show(title: string, body: string): void;
   limits?: NotificationLimits;
+  /** The platform's notification server renders body markup (Linux): bodies are escaped for it. */
+  bodyMarkup?: boolean;
 }
 
 /**
@@ -26,8 +29,13 @@ export class EventNotifier {
     if (push.type !== 'event') return;
     const notice = notificationFor(push.event);
     if (!notice) return;
-    if (this.policy.admit(notice.model)) this.opts.show(notice.title, notice.body);
+    if (this.policy.admit(notice.model)) this.show(notice.title, notice.body);
     else this.scheduleSummary();
+  }
+
+  /** Every notification passes here: backend output and model names are shown as plain text only. */
+  private show(title: string, body: string): void {
+    this.opts.show(notificationTitle(title), notificationBody(body, this.opts.bodyMarkup ?? false));
   }
 
   dispose(): void {
@@ -45,7 +53,7 @@ export class EventNotifier {
       const summary = this.policy.takeSummary();
       if (summary) {
         const what = summary.count === 1 ? '1 more notification' : `${summary.count} more notifications`;
-        this.opts.show(`Loadout: ${what}`, `About ${summary.models.join(', ')}. See the dashboard's event timeline.`);
+        this.show(`Loadout: ${what}`, `About ${summary.models.join(', ')}. See the dashboard's event timeline.`);
       } else if (this.policy.hasPendingSummary()) {
         this.scheduleSummary();
       }

@@ -1,6 +1,6 @@
 /**
  * Runtime guards for every web page the app creates (security checklist 5, 11-15): the dashboard never
- * navigates away from its own origin, never opens windows, never gets a permission, never hosts a
+ * navigates (itself, a frame, or through a redirect) away from its own origin, never opens windows, never gets a permission, never hosts a
  * <webview>. Links to the web open in the user's browser, and only http(s) ones.
  */
 
@@ -11,6 +11,8 @@ export interface PreventableEvent {
 
 export interface HardenableContents {
   on(event: 'will-navigate', listener: (event: PreventableEvent, url: string) => void): unknown;
+  on(event: 'will-redirect', listener: (event: PreventableEvent, url: string) => void): unknown;
+  on(event: 'will-frame-navigate', listener: (event: PreventableEvent & { url: string }) => void): unknown;
   on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
 }
@@ -43,6 +45,13 @@ export function isExternalWebUrl(url: string): boolean {
 export function hardenWebContents(contents: HardenableContents, openExternal: (url: string) => unknown, allowedOrigin = 'app://ui'): void {
   contents.on('will-navigate', (event, url) => {
     if (!isSameOrigin(url, allowedOrigin)) event.preventDefault();
+  });
+  // `will-navigate` sees neither server redirects nor subframes (an injected iframe navigating itself).
+  contents.on('will-redirect', (event, url) => {
+    if (!isSameOrigin(url, allowedOrigin)) event.preventDefault();
+  });
+  contents.on('will-frame-navigate', (event) => {
+    if (!isSameOrigin(event.url, allowedOrigin)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {

@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { LOADOUT_BIN, REPO_ROOT } from './loadout.js';
 
 const DIST_CLI = join(REPO_ROOT, 'dist', 'electron', 'cli.js');
@@ -65,4 +66,23 @@ export class ServeProcess {
       // gone
     }
   }
+}
+
+/**
+ * Starts `loadout serve` processes for a test file and SIGKILLs them after each test. After-hooks run
+ * last-registered first, so call this after registering a hook that checks for leftover backends.
+ */
+export function serveProcesses(): (configFile: string, extra?: string[]) => ServeProcess {
+  const started: ServeProcess[] = [];
+  afterEach(async () => {
+    for (const s of started.splice(0)) {
+      s.kill('SIGKILL');
+      await s.exited;
+    }
+  });
+  return (configFile, extra = []) => {
+    const s = new ServeProcess(configFile, extra);
+    started.push(s);
+    return s;
+  };
 }

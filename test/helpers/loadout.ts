@@ -171,6 +171,17 @@ export function taggedPids(tag: string): number[] {
   return out;
 }
 
+/** A pid a backend reported in its log (`forked child N`, `setsid child N`), read through the API. */
+export async function pidFromLog(url: string, model: string, pattern: RegExp): Promise<number> {
+  let pid = 0;
+  await waitUntil(async () => {
+    const r = await http<{ lines: { text: string }[] }>(url, 'GET', `/api/models/${model}/logs?tail=100`);
+    pid = Number(pattern.exec(r.json.lines.map((l) => l.text).join('\n'))?.[1] ?? 0);
+    return pid > 0;
+  }, 5000, `a log line matching ${pattern}`);
+  return pid;
+}
+
 export function killQuietly(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);

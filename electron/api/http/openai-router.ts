@@ -1,33 +1,11 @@
-import { Agent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { LoadoutError } from '../../../shared/errors.js';
 import type { Engine, Lease } from '../../engine/engine.js';
 import { acquireWithLoadingState } from './loading-state.js';
 import { applyRequestRules, RequestGate } from './request-rules.js';
+import { requestedModel } from './requested-model.js';
 import { readBody, sendError, sendJson } from './respond.js';
-
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'authorization', 'x-api-key']);
-
-function forwardHeaders(h: IncomingHttpHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
-  return out;
-}
-
-/** The `model` of an OpenAI request: JSON body field, multipart form field, or `?model=`. */
-export function requestedModel(body: Buffer, contentType: string | undefined, url: URL): string | null {
-  if (contentType?.includes('multipart/form-data')) {
-    const m = /name="model"\r\n(?:[^\r\n]*\r\n)*\r\n([^\r\n]*)\r\n/.exec(body.toString('latin1'));
-    if (m) return Buffer.from(m[1]!, 'latin1').toString('utf8');
-  } else if (body.length > 0) {
-    try {
-      const json = JSON.parse(body.toString('utf8')) as { model?: unknown };
-      if (typeof json?.model === 'string') return json.model;
-    } catch {
-      throw new LoadoutError('bad_request', 'the request body is not valid JSON');
-    }
-  }
-  return url.searchParams.get('model');
-}
+import { forwardHeaders, upstreamPath } from './upstream-request.js';
 
 /**
  * The OpenAI-compatible router: `/v1/models` lists what is configured; every other `/v1/*` request goes
@@ -104,7 +82,7 @@ export class OpenAiRouter {
         host: '127.0.0.1',
         port: lease.instance.port,
         method: req.method,
-        path: url.pathname + url.search,
+        path: upstreamPath(url),
         headers: { ...forwardHeaders(req.headers), 'content-length': String(body.length) },
         agent: this.agent,
       });

@@ -20,28 +20,42 @@ export function sendError(res: ServerResponse, err: unknown): void {
   sendJson(res, e.status, e.toBody(), headers);
 }
 
-const MAX_BODY = 64 * 1024 * 1024;
+/** Bodies of OpenAI requests (`/v1`): audio uploads are the largest. */
+export const MAX_V1_BODY = 64 * 1024 * 1024;
+/** Bodies of control requests (`/api`): small JSON objects. */
+export const MAX_API_BODY = 1024 * 1024;
 
-export function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {
+/**
+ * The whole body, or a 413 `payload_too_large` once it passes `limit`. The rest of an oversized body
+ * is read and dropped (not kept) before the error is answered: answering and closing while the client
+ * still sends makes the kernel reset the connection, and the client sees ECONNRESET instead of the
+ * JSON error (issue 8).
+ */
+export function readBody(req: IncomingMessage, limit = MAX_V1_BODY): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
+      if (tooLarge) return;
       if (size > limit) {
-        reject(new LoadoutError('bad_request', `request body larger than ${limit} bytes`));
-        req.destroy();
+        tooLarge = true;
+        chunks.length = 0;
         return;
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (tooLarge) reject(new LoadoutError('payload_too_large', `the request body is larger than ${limit} bytes`));
+      else resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }
 
 export async function readJson(req: IncomingMessage): Promise<unknown> {
-  const body = await readBody(req, 1024 * 1024);
+  const body = await readBody(req, MAX_API_BODY);
   if (body.length === 0) return {};
   try {
     return JSON.parse(body.toString('utf8'));

@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../../desktop/renderer-files.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -13,8 +14,6 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** The dashboard's policy: everything from this origin only, no inline script or style. */
-export const DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** Serves the built dashboard; unknown paths fall back to index.html. Never leaves `root`. */
 export function serveStatic(res: ServerResponse, rootDir: string | null, pathname: string): void {
@@ -50,7 +49,7 @@ export function serveStatic(res: ServerResponse, rootDir: string | null, pathnam
   res.writeHead(200, {
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
     'content-length': size,
-    'content-security-policy': DASHBOARD_CSP,
+    'content-security-policy': CONTENT_SECURITY_POLICY,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cache-control': isAsset ? 'public, max-age=31536000, immutable' : 'no-cache',

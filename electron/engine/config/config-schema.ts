@@ -1,15 +1,8 @@
 import { z } from 'zod';
-import { watchdogPatchSchema } from '../../../shared/settings.js';
-import { parseDuration, parseSize } from '../../../shared/units.js';
+import { durationSchema as duration, sizeSchema as size, watchdogPatchSchema } from '../../../shared/settings.js';
 
 // The YAML shapes of CONTRACT §2, before paths, templates and macros are resolved.
 
-const duration = z.union([z.string(), z.number()]).refine((v) => parseDuration(v) !== null, {
-  message: 'expected a duration such as 500ms, 10s, 15m, 1h or a number of seconds',
-});
-const size = z.union([z.string(), z.number()]).refine((v) => parseSize(v) !== null, {
-  message: 'expected a size such as 512MiB, 6GiB, 6GB or a number of bytes',
-});
 const envMap = z.record(
   z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'an environment variable name: letters, digits, _' }),
   z.string({ message: 'expected a string; quote numbers such as "1"' }),

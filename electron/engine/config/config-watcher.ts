@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock, type Timer } from '../platform/clock.js';
 import { silentLogger, type Logger } from '../platform/logger.js';
@@ -24,6 +24,8 @@ const YAML_FILE = /\.ya?ml$/i;
  * renaming a temp file over it, which silently ends a watch on the old inode. It reports every
  * result, valid or not; keeping the last good config is the engine's decision. A content hash of
  * the config and models_dir files stops an unchanged file (a touch, a no-op save) being reported.
+ * A symlinked config is watched at both ends: the link's directory (the link may be re-pointed) and
+ * its target's directory (edits there are what the user makes; issue 8), re-resolved on every check.
  */
 export class ConfigWatcher {
   private readonly file: string;
@@ -33,6 +35,9 @@ export class ConfigWatcher {
   private modelsDir: string | null;
   private configWatch: FSWatcher | null = null;
   private modelsWatch: FSWatcher | null = null;
+  /** Where a symlinked config really lives, and the watch on that directory. */
+  private target: string | null = null;
+  private targetWatch: FSWatcher | null = null;
   private timer: Timer | null = null;
   private lastHash: string | null = null;
   private running: Promise<boolean> | null = null;
@@ -52,6 +57,7 @@ export class ConfigWatcher {
     const dir = path.dirname(this.file);
     const base = path.basename(this.file);
     this.configWatch = this.watchDir(dir, (name) => name === null || name === base);
+    await this.followTarget();
     this.watchModelsDir();
     this.lastHash = await this.hash();
   }
@@ -85,10 +91,13 @@ export class ConfigWatcher {
     this.timer = null;
     this.configWatch?.close();
     this.modelsWatch?.close();
-    this.configWatch = this.modelsWatch = null;
+    this.targetWatch?.close();
+    this.configWatch = this.modelsWatch = this.targetWatch = null;
   }
 
   private async check(): Promise<boolean> {
+    await this.followTarget();
+    if (this.disposed) return false;
     const hash = await this.hash();
     if (this.disposed || hash === this.lastHash) return false;
     const result = await this.opts.load(this.file);
@@ -111,6 +120,20 @@ export class ConfigWatcher {
       this.timer = null;
       this.refresh().catch((e: unknown) => this.log.error('config reload failed', { file: this.file, error: String(e) }));
     }, this.debounceMs);
+  }
+
+  /** Watches the directory of the config's symlink target; follows the link when it is re-pointed. */
+  private async followTarget(): Promise<void> {
+    const real = await realpath(this.file).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return this.file;
+      throw e;
+    });
+    const target = real === this.file ? null : real;
+    if (this.disposed || target === this.target) return;
+    this.targetWatch?.close();
+    this.target = target;
+    const base = target && path.basename(target);
+    this.targetWatch = target ? this.watchDir(path.dirname(target), (name) => name === null || name === base) : null;
   }
 
   private watchModelsDir(): void {

@@ -4,8 +4,15 @@ import { buildModel, type BuiltModel } from './build-model.js';
 import { ConfigInvalid } from './config-invalid.js';
 import { localAiModelSchema, type ModelEntry } from './config-schema.js';
 import { issueToConfigError } from './issue-to-config-error.js';
-import type { BackendTemplate } from './types.js';
+import { formatConfigError, type BackendTemplate } from './types.js';
 import { YamlSource } from './yaml-source.js';
+
+/**
+ * Keys that decide what runs and how: only the main config may set them. A file dropped into
+ * `models_dir` (a download, a shared folder) must not be able to run a command or inject
+ * `LD_PRELOAD` (issue 8); it names a backend template from the main config instead.
+ */
+const MAIN_CONFIG_ONLY = ['cmd', 'env'] as const;
 
 /** LocalAI's names for llama.cpp; an unset backend means auto-detect there, llama.cpp here. */
 const LLAMA_CPP_BACKENDS = new Set(['llama-cpp', 'llama.cpp', 'llama']);
@@ -21,6 +28,7 @@ export interface ModelsDirContext {
  * Every `*.yaml`/`*.yml` in `dir` as a LocalAI-style model file, in file-name order. A file that
  * is not valid throws ConfigInvalid naming it; a model whose LocalAI backend has no loadout
  * equivalent is skipped with a warning, so one whisper/diffusers file does not take the rest down.
+ * A file that sets `cmd` or `env` is refused with a warning naming the file, line and key.
  */
 export async function loadModelsDir(dir: string, ctx: ModelsDirContext): Promise<BuiltModel[]> {
   let names: string[];
@@ -47,24 +55,28 @@ function buildFromFile(source: YamlSource, dir: string, ctx: ModelsDirContext): 
   const parsed = localAiModelSchema.safeParse(source.value());
   if (!parsed.success) throw new ConfigInvalid(issueToConfigError(source, parsed.error));
   const y = parsed.data;
+  const forbidden = MAIN_CONFIG_ONLY.find((key) => y[key] != null);
+  if (forbidden) {
+    const why = `only the main config may set ${forbidden} (a models_dir file cannot run commands or change a backend's environment); model "${y.name}" not loaded — define it in the main config or use a backend template from there`;
+    ctx.warnings.push(formatConfigError(source.errorAt([forbidden], why, 'key')));
+    return null;
+  }
 
   const modelPath = y.parameters?.model ?? y.model;
   const entry: ModelEntry = {
-    cmd: y.cmd, health: y.health, model: modelPath, args: y.args, env: y.env, aliases: y.aliases, pinned: y.pinned,
+    health: y.health, model: modelPath, args: y.args, aliases: y.aliases, pinned: y.pinned,
     concurrency_groups: y.concurrency_groups, ttl: y.ttl, vram: y.vram, unlisted: y.unlisted, context_size: y.context_size,
   };
   const leadingArgs: string[] = [];
-  if (!y.cmd) {
-    if (y.backend == null || LLAMA_CPP_BACKENDS.has(y.backend)) {
-      entry.backend = 'llama-server';
-      if (y.context_size != null) leadingArgs.push('-c', String(y.context_size));
-      if (y.gpu_layers != null) leadingArgs.push('-ngl', String(y.gpu_layers));
-    } else if (ctx.backends[y.backend]) {
-      entry.backend = y.backend;
-    } else {
-      ctx.warnings.push(`${source.file}: backend "${y.backend}" has no loadout template; add cmd: to use this model`);
-      return null;
-    }
+  if (y.backend == null || LLAMA_CPP_BACKENDS.has(y.backend)) {
+    entry.backend = 'llama-server';
+    if (y.context_size != null) leadingArgs.push('-c', String(y.context_size));
+    if (y.gpu_layers != null) leadingArgs.push('-ngl', String(y.gpu_layers));
+  } else if (ctx.backends[y.backend]) {
+    entry.backend = y.backend;
+  } else {
+    ctx.warnings.push(`${source.file}: backend "${y.backend}" has no loadout template; add one under backends: in the main config to use this model`);
+    return null;
   }
   return buildModel({
     name: y.name, entry, source, at: [], sourceKind: 'models_dir', backends: ctx.backends, env: ctx.env,

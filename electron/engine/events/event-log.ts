@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadoutEvent, NewEvent } from '../../../shared/events.js';
 import type { Clock } from '../platform/clock.js';
@@ -6,6 +6,8 @@ import type { Logger } from '../platform/logger.js';
 
 const KEEP_IN_MEMORY = 10_000;
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;
+/** How every persisted event ends: `…,"seq":N,"at":"…"}` (seq and at are set last, see `append`). */
+const SEQ_NEAR_END = /"seq":(\d+),"at":"/g;
 
 /**
  * The numbered event log of CONTRACT §5: `seq` increases by one per event, never repeats, and survives
@@ -17,6 +19,8 @@ export class EventLog {
   private readonly file: string | null;
   private events: LoadoutEvent[] = [];
   private seq = 0;
+  /** A write failed part way (disk full): the next one starts on a fresh line. */
+  private tornTail = false;
   private readonly listeners = new Set<(e: LoadoutEvent) => void>();
 
   constructor(
@@ -63,36 +67,68 @@ export class EventLog {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Reads the persisted events back. A line that does not parse (a crash or a full disk cut it) is
+   * skipped, but any sequence number it still shows counts as used, so no number is handed out twice;
+   * a cut last line is removed so that the next event starts on a line of its own (issue 8: appending
+   * straight after it glued the two together and lost the new event at the next restart).
+   */
   private restore(file: string): void {
     if (!existsSync(file)) return;
-    const lines = readFileSync(file, 'utf8').split('\n');
-    for (const line of lines) {
+    const text = readFileSync(file, 'utf8');
+    for (const line of text.split('\n')) {
       if (!line.trim()) continue;
+      let e: LoadoutEvent | null = null;
       try {
-        const e = JSON.parse(line) as LoadoutEvent;
-        if (typeof e.seq === 'number' && e.seq > this.seq) {
-          this.events.push(e);
-          this.seq = e.seq;
-        }
+        e = JSON.parse(line) as LoadoutEvent;
       } catch {
-        // A torn last line after a crash: skip it, the numbering continues from the last whole event.
         this.logger.warn('skipped an unreadable event line', { file });
+        this.seq = Math.max(this.seq, highestSeqIn(line));
+        continue;
+      }
+      if (typeof e?.seq === 'number' && e.seq > this.seq) {
+        this.events.push(e);
+        this.seq = e.seq;
       }
     }
     this.events = this.events.slice(-KEEP_IN_MEMORY);
+    if (text.length > 0 && !text.endsWith('\n')) this.repairTail(file, text);
+  }
+
+  /** A last line without its newline: kept (with one) when it is a whole event, else cut off. */
+  private repairTail(file: string, text: string): void {
+    const lastLine = text.slice(text.lastIndexOf('\n') + 1);
+    let whole = false;
+    try {
+      JSON.parse(lastLine);
+      whole = true;
+    } catch {
+      // torn: cut below
+    }
+    if (whole) appendFileSync(file, '\n');
+    else truncateSync(file, Buffer.byteLength(text) - Buffer.byteLength(lastLine));
   }
 
   private persist(file: string, event: LoadoutEvent): void {
+    const line = (this.tornTail ? '\n' : '') + JSON.stringify(event) + '\n';
     try {
-      appendFileSync(file, JSON.stringify(event) + '\n');
+      this.write(file, line);
+      this.tornTail = false;
       if (event.seq % 500 === 0 && statSync(file).size > COMPACT_AT_BYTES) this.compact(file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        mkdirSync(join(file, '..'), { recursive: true });
-        appendFileSync(file, JSON.stringify(event) + '\n');
-        return;
-      }
+      // Some bytes may have reached the file: never let the next event continue this line.
+      this.tornTail = true;
       this.logger.error('could not persist event', { err: String(err) });
+    }
+  }
+
+  private write(file: string, line: string): void {
+    try {
+      appendFileSync(file, line);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(join(file, '..'), { recursive: true });
+      appendFileSync(file, line);
     }
   }
 
@@ -102,6 +138,13 @@ export class EventLog {
     writeFileSync(tmp, this.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     renameSync(tmp, file);
   }
+}
+
+/** The highest `seq` an unreadable line still shows, or 0. */
+function highestSeqIn(line: string): number {
+  let max = 0;
+  for (const m of line.matchAll(SEQ_NEAR_END)) max = Math.max(max, Number(m[1]));
+  return max;
 }
 
 function lowerBound(events: LoadoutEvent[], after: number): number {

@@ -6,6 +6,8 @@ import type { Logger } from '../platform/logger.js';
 import type { Spawner } from '../platform/spawner.js';
 import type { LogStore } from './log-store.js';
 import { groupHasLiveMembers, signalGroup } from './process-group.js';
+import type { ProcessIdentity } from './process-identity.js';
+import { findEscapees, signalEscapees } from './process-tree.js';
 import { ReadinessPoller } from './readiness-poller.js';
 import { probeHealthDetail } from './health-probe.js';
 import type { RunRecords } from './run-records.js';
@@ -61,6 +63,12 @@ const LOG_TAIL_LINES = 20;
 const DRAIN_MS = 250;
 /** How long to wait for SIGKILLed group members to be gone before reporting the stop anyway. */
 const GROUP_GONE_MS = 1000;
+/**
+ * How often a running backend's process tree is walked for processes that left its group (Linux).
+ * A walk also runs once it is ready and whenever it is stopped; this catches escapees started later,
+ * so that they are known if the backend dies on its own or Loadout itself is killed.
+ */
+const TRACK_MS = 3000;
 
 type Outcome = { kind: 'ready' } | { kind: 'exited'; info: ExitInfo } | { kind: 'timeout' } | { kind: 'aborted' };
 
@@ -97,6 +105,9 @@ export class BackendProcess {
   private readonly exited: Promise<ExitInfo>;
   private resolveExited!: (info: ExitInfo) => void;
   private poller: ReadinessPoller | null = null;
+  /** Processes of this backend outside its group (they called setsid): a group signal misses them. */
+  private escapees: ProcessIdentity[] = [];
+  private trackTimer: Timer | null = null;
 
   constructor(spec: BackendSpec, deps: BackendDeps) {
     this.spec = spec;
@@ -157,6 +168,7 @@ export class BackendProcess {
         if (this.stopRequested) return this.fail('aborted', 'the backend was stopped before it was ready', await this.exited);
         const loadMs = deps.clock.now() - spawnedAt;
         this.log.info('backend ready', { pid: spawned, port: spec.port, load_ms: loadMs });
+        this.trackEscapees();
         return { ok: true, loadMs };
       }
       case 'exited': {
@@ -198,6 +210,8 @@ export class BackendProcess {
     let timer: Timer | null = null;
     if (!this.killed) {
       this.log.info('stopping backend', { pid, timeout_ms: this.spec.stopTimeoutMs });
+      this.trackEscapees();
+      signalEscapees(this.escapees, 'SIGTERM');
       if (this.spec.stopCommand) void this.runStopCommand(pid, this.spec.stopCommand(pid));
       else if (signalGroup(pid, 'SIGTERM') === 'denied') this.log.warn('SIGTERM to the backend group was refused', { pid });
       timer = this.deps.clock.setTimeout(() => this.kill(`no exit within ${this.spec.stopTimeoutMs}ms of SIGTERM`), this.spec.stopTimeoutMs);
@@ -244,7 +258,33 @@ export class BackendProcess {
     if (this.killed || this.exit || this.childPid === null) return;
     this.killed = true;
     this.log.warn('killing backend process group', { pid: this.childPid, why });
+    this.trackEscapees();
     if (signalGroup(this.childPid, 'SIGKILL') === 'denied') this.log.warn('SIGKILL to the backend group was refused', { pid: this.childPid });
+    signalEscapees(this.escapees, 'SIGKILL');
+  }
+
+  /**
+   * Walks the process tree for descendants outside the group (issue 8: a `setsid` child survived
+   * unload, shutdown and the restart reaper) and records them in the run record. Linux only: other
+   * platforms have no cheap tree walk (see the README). Re-arms itself while the backend runs.
+   */
+  private trackEscapees(): void {
+    this.trackTimer?.cancel();
+    this.trackTimer = null;
+    const pid = this.childPid;
+    if (pid === null || this.exit) return;
+    const found = findEscapees(pid, this.escapees);
+    const before = this.escapees.map((e) => `${e.pid}/${e.procStart}`).join(',');
+    this.escapees = found;
+    if (found.map((e) => `${e.pid}/${e.procStart}`).join(',') !== before) {
+      this.log.info('backend processes outside its group', { pid, pids: found.map((e) => e.pid) });
+      try {
+        this.deps.records.setDescendants(pid, found);
+      } catch (err) {
+        this.log.error('could not update the run record', { pid, error: String(err) });
+      }
+    }
+    if (process.platform === 'linux') this.trackTimer = this.deps.clock.setTimeout(() => this.trackEscapees(), TRACK_MS);
   }
 
   /** Resolves with the pid, or with the spawn error (ENOENT, EACCES, ...). */
@@ -284,6 +324,11 @@ export class BackendProcess {
   }
 
   private async onLeaderExit(pid: number, info: ExitInfo, closed: Promise<void>): Promise<void> {
+    this.trackTimer?.cancel();
+    this.trackTimer = null;
+    // The leader is gone, so parent links to it are broken: the walk starts from the known escapees.
+    const escaped = findEscapees(pid, this.escapees);
+    if (signalEscapees(escaped, 'SIGKILL') > 0) this.log.warn('killed processes the backend left outside its group', { pid, pids: escaped.map((e) => e.pid) });
     // Children that ignored SIGTERM or outlived their leader: nothing of a backend is left behind.
     if (signalGroup(pid, 'SIGKILL') === 'sent') {
       this.log.warn('killed processes left in the backend group', { pid });

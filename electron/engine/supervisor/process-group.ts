@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { parseProcStat } from '../platform/proc-stat.js';
+import { readProcessTable } from './process-tree.js';
 
 export type GroupSignal = 'SIGTERM' | 'SIGKILL' | 0;
 
@@ -50,16 +49,5 @@ function signalTreeWindows(pid: number, signal: GroupSignal): SignalOutcome {
  */
 export function groupHasLiveMembers(pgid: number): boolean {
   if (process.platform !== 'linux') return signalGroup(pgid, 0) === 'sent';
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited while we looked
-    }
-    const p = parseProcStat(stat);
-    if (p && p.pgrp === pgid && p.state !== 'Z' && p.state !== 'X') return true;
-  }
-  return false;
+  return readProcessTable().some((p) => p.pgrp === pgid && p.state !== 'Z' && p.state !== 'X');
 }

@@ -1,4 +1,4 @@
-import { parseDuration, parseSize } from '../../../shared/units.js';
+import { MAX_DURATION_MS, parseDuration, parseSize } from '../../../shared/units.js';
 import type { WatchdogPatch, WatchdogSettingsView } from '../../../shared/settings.js';
 
 export type SettingKey = keyof WatchdogSettingsView;
@@ -62,6 +62,7 @@ export function parseField(key: SettingKey, raw: string | boolean): Parsed {
       const ms = parseDuration(text);
       if (ms === null) return { ok: false, error: 'Use a duration such as 500ms, 10s, 15m, 1h' };
       if (spec.min !== undefined && ms < spec.min) return { ok: false, error: `Must be at least ${spec.min}ms` };
+      if (ms > MAX_DURATION_MS) return { ok: false, error: 'Must be at most 8760h (one year)' };
       return { ok: true, value: text, norm: ms };
     }
     case 'size': {

@@ -1,40 +1,23 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadoutEvent } from '../../../shared/events.js';
 import type { ModelView } from '../../../shared/model-view.js';
-import { assertBuilt, runCli, ServeProcess } from '../../helpers/cli.js';
-import { alive, gone, http, taggedPids, TestDir, waitUntil } from '../../helpers/loadout.js';
+import { assertBuilt, runCli, serveProcesses } from '../../helpers/cli.js';
+import { alive, gone, http, pidFromLog, taggedPids, TestDir } from '../../helpers/loadout.js';
 
 // `loadout serve` as a real process: orphan reaping after kill -9, clean stop on SIGTERM,
 // and a clear refusal of an invalid config.
 
 let dir: TestDir;
-const serves: ServeProcess[] = [];
 
 beforeAll(() => assertBuilt());
 
 afterEach(async () => {
-  for (const s of serves.splice(0)) {
-    s.kill('SIGKILL');
-    await s.exited;
-  }
   await dir.cleanup();
 });
 
-async function forkedChild(url: string, model: string): Promise<number> {
-  let pid = 0;
-  await waitUntil(async () => {
-    const r = await http<{ lines: { text: string }[] }>(url, 'GET', `/api/models/${model}/logs?tail=100`);
-    pid = Number(/forked child (\d+)/.exec(r.json.lines.map((l) => l.text).join('\n'))?.[1] ?? 0);
-    return pid > 0;
-  }, 5000, 'the forked child line');
-  return pid;
-}
-
-function serve(): ServeProcess {
-  const s = new ServeProcess(dir.configFile);
-  serves.push(s);
-  return s;
-}
+const startServe = serveProcesses();
+const forkedChild = (url: string, model: string) => pidFromLog(url, model, /forked child (\d+)/);
+const serve = () => startServe(dir.configFile);
 
 describe('loadout serve', () => {
   it('reaps the backends a killed instance left behind (and their children) before it listens, with an orphans_reaped event', async () => {

@@ -35,7 +35,7 @@ describe('fake-backend.mjs', () => {
     const emb = await json<{ data: { embedding: number[] }[] }>(post(`${base}/v1/embeddings`, { model: 'm', input: 'x' }));
     expect(emb.data[0]?.embedding).toHaveLength(3);
     const echo = await json<unknown>(post(`${base}/v1/rerank`, { q: 1 }));
-    expect(echo).toEqual({ echo: { method: 'POST', path: '/v1/rerank', body: { q: 1 } }, backend: `alpha pid ${b.pid}` });
+    expect(echo).toMatchObject({ echo: { method: 'POST', path: '/v1/rerank', query: '', body: { q: 1 } }, backend: `alpha pid ${b.pid}` });
   });
 
   it('streams chat chunks as SSE ending with [DONE]', async () => {

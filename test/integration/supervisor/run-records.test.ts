@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../electron/engine/platform/logger.js';
-import { isProcessAlive } from '../../../electron/engine/supervisor/process-info.js';
+import { isProcessAlive, processInfo } from '../../../electron/engine/supervisor/process-info.js';
 import { RunRecords } from '../../../electron/engine/supervisor/run-records.js';
 import { Harness, waitForLine, waitGone } from './harness.js';
 
@@ -51,6 +51,29 @@ describe('RunRecords', () => {
     expect(await new RunRecords(h.stateDir).reapOrphans(silentLogger)).toEqual([]);
     expect(isProcessAlive(bystander.pid!)).toBe(true);
     expect(existsSync(file)).toBe(false);
+  });
+
+  // Issue 8: a second Loadout reaped the first one's live backends as "left over from a crash".
+  it('leaves the records of a live owner alone and reaps them once that owner is gone', async () => {
+    h = new Harness();
+    const sleeper = ['-e', 'process.stdout.write("up\\n"); setInterval(() => {}, 1 << 30)'];
+    const owner = spawn(process.execPath, sleeper, { stdio: ['ignore', 'pipe', 'ignore'] });
+    h.track(owner.pid!);
+    await once(owner.stdout!, 'data');
+    const backend = spawn(process.execPath, sleeper, { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    h.track(backend.pid!);
+    await once(backend.stdout!, 'data');
+    const theirs = new RunRecords(h.stateDir, { pid: owner.pid!, procStart: processInfo(owner.pid!)?.startTime ?? null });
+    theirs.add({ model: 'theirs', instance: 1, pid: backend.pid!, startedAt: new Date().toISOString(), cmd: ['x'] });
+
+    expect(await new RunRecords(h.stateDir).reapOrphans(silentLogger)).toEqual([]);
+    expect(isProcessAlive(backend.pid!)).toBe(true);
+    expect(readdirSync(join(h.stateDir, 'runs'))).toEqual([`${backend.pid}.json`]);
+
+    owner.kill('SIGKILL');
+    await once(owner, 'exit');
+    expect(await new RunRecords(h.stateDir).reapOrphans(silentLogger)).toEqual([{ pid: backend.pid, model: 'theirs' }]);
+    expect(await waitGone(backend.pid!)).toBe(true);
   });
 
   it('drops unreadable records', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigWatcher } from '../../../electron/engine/config/config-watcher.js';
@@ -114,6 +114,27 @@ describe('ConfigWatcher', () => {
     await save(path.join(models, 'x.yaml'), 'name: x\ncontext_size: big\n');
     const bad = await rec.next();
     expect(!bad.ok && bad.error).toMatchObject({ file: path.join(models, 'x.yaml'), line: 2, key: 'context_size' });
+  });
+
+  // Issue 8: the contract promises live reload, and a dotfiles-managed config is often a symlink.
+  it('reloads when the target of a symlinked config is edited, and follows a re-pointed link', async () => {
+    const real = await tmp.write('dotfiles/loadout.yaml', GOOD);
+    const other = await tmp.write('elsewhere/loadout.yaml', GOOD.replace('5m', '2m'));
+    const file = path.join(tmp.dir(), 'config', 'config.yaml');
+    await mkdir(path.dirname(file));
+    await symlink(real, file);
+    const { rec } = await startWatcher(file);
+
+    await save(real, GOOD.replace('5m', '7m'));
+    expect(ok(await rec.next()).models[0]?.ttlMs).toBe(420_000);
+
+    // Re-point the link atomically, the way dotfile managers do.
+    await symlink(other, `${file}.new`);
+    await rename(`${file}.new`, file);
+    expect(ok(await rec.next()).models[0]?.ttlMs).toBe(120_000);
+
+    await save(other, GOOD.replace('5m', '3m'));
+    expect(ok(await rec.next()).models[0]?.ttlMs).toBe(180_000);
   });
 
   it('reports nothing after dispose', async () => {

@@ -22,6 +22,9 @@ const cases: Case[] = [
   ['an unknown model key', 'models:\n  qwen3-8b:\n    model: /m.gguf\n    tll: 5m\n', 4, 5, 'models.qwen3-8b.tll', /unknown key "tll"/],
   ['an unknown watchdog key', 'watchdog:\n  idle_timeot: 5m\n', 2, 3, 'watchdog.idle_timeot', /unknown key/],
   ['a bad duration', 'models:\n  qwen3-8b:\n    model: /m.gguf\n    ttl: forever\n', 4, 10, 'models.qwen3-8b.ttl', /duration/],
+  // Issue 8: a duration past what timers and dates hold fired at once, or broke every model view.
+  ['a ttl longer than a year', 'models:\n  m:\n    model: /m.gguf\n    ttl: 3000000000h\n', 4, 10, 'models.m.ttl', /at most 8760h/],
+  ['a watchdog timeout longer than a year', 'watchdog:\n  health_timeout: 9000h\n', 2, 19, 'watchdog.health_timeout', /at most 8760h/],
   ['a bad size', 'models:\n  m:\n    model: /m.gguf\n    vram: lots\n', 4, 11, 'models.m.vram', /size/],
   ['a bad watchdog value', 'watchdog:\n  max_active: -1\n', 2, 15, 'watchdog.max_active', /./],
   ['a watchdog interval below 50ms', 'watchdog:\n  interval: 10ms\n', 2, 13, 'watchdog.interval', /at least 50ms/],

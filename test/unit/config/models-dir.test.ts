@@ -59,10 +59,10 @@ describe('models_dir (LocalAI model files)', () => {
     });
   });
 
-  it('lets a loadout cmd run a model whose LocalAI backend has no template', async () => {
+  it('runs a LocalAI backend through a template of the main config', async () => {
     const { config } = await okFixture('models-dir');
     expect(config.models.find((m) => m.name === 'custom-localai')).toMatchObject({
-      backend: null,
+      backend: 'vllm',
       cmd: 'vllm serve ${MODEL} --port ${PORT}',
       health: '/v1/models',
       model: '/home/user/hf/Qwen3-8B',
@@ -73,7 +73,18 @@ describe('models_dir (LocalAI model files)', () => {
   it('skips, with a warning, a LocalAI backend it cannot launch, and ignores non-YAML files', async () => {
     const { config, warnings } = await okFixture('models-dir');
     expect(config.models.map((m) => m.name)).toEqual(['chat', 'custom-localai', 'embed-localai', 'qwen-localai']);
-    expect(warnings).toEqual([expect.stringMatching(/whisper\.yaml: backend "whisper" has no loadout template/)]);
+    expect(warnings).toContainEqual(expect.stringMatching(/whisper\.yaml: backend "whisper" has no loadout template/));
+  });
+
+  // Issue 8: a dropped-in model file could run any command, or inject LD_PRELOAD, when loaded.
+  it('refuses a models_dir file that sets cmd or env, naming the file, line and key', async () => {
+    const { config, warnings } = await okFixture('models-dir');
+    const dir = path.join(FIXTURES, 'models-dir', 'models');
+    expect(config.models.map((m) => m.name)).not.toContain('sneaky-cmd');
+    expect(config.models.map((m) => m.name)).not.toContain('sneaky-env');
+    expect(warnings).toContainEqual(`${path.join(dir, 'own-cmd.yaml')}:3:1: cmd: only the main config may set cmd (a models_dir file cannot run commands or change a backend's environment); model "sneaky-cmd" not loaded — define it in the main config or use a backend template from there`);
+    expect(warnings).toContainEqual(expect.stringMatching(new RegExp(`^${path.join(dir, 'preload.yaml')}:4:1: env: only the main config may set env`)));
+    expect(warnings).toHaveLength(3);
   });
 
   it('reports an invalid models_dir file by its own path, line and key', async () => {

@@ -18,8 +18,8 @@ describe('parseProcStatPgid', () => {
 });
 
 describe('parseProcStat', () => {
-  it('reads state, process group and start time (field 22) after a comm with spaces', () => {
+  it('reads state, parent, process group and start time (field 22) after a comm with spaces', () => {
     const line = '4242 (my )( tool) Z 1 4240 4240 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 987654 0 0';
-    expect(parseProcStat(line)).toEqual({ state: 'Z', pgrp: 4240, startTime: '987654' });
+    expect(parseProcStat(line)).toEqual({ state: 'Z', ppid: 1, pgrp: 4240, startTime: '987654' });
   });
 });

@@ -39,9 +39,10 @@ describe('resolveRendererFile', () => {
 describe('serveRenderer', () => {
   beforeEach(() => resetElectronFake());
 
-  it('registers app as a standard, secure scheme', () => {
+  // Issue 8: `corsEnabled` contradicted the comment that nothing outside the app may fetch from it.
+  it('registers app as a standard, secure scheme that is not open to CORS', () => {
     registerAppScheme(protocol);
-    expect(protocol.callsOf('registerSchemesAsPrivileged')).toEqual([[[{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]]]);
+    expect(protocol.callsOf('registerSchemesAsPrivileged')).toEqual([[[{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]]]);
   });
 
   it('answers with the file, its type and the strict CSP header', async () => {
@@ -51,7 +52,7 @@ describe('serveRenderer', () => {
     expect(res?.status).toBe(200);
     expect(res?.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(res?.headers.get('content-security-policy')).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'",
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     );
     expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe');
     expect(await res?.text()).toBe('<html></html>');

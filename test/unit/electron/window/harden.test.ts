@@ -15,6 +15,11 @@ function preventable() {
   return e;
 }
 
+function frameNavigation(url: string) {
+  const e = { url, prevented: false, preventDefault: () => void (e.prevented = true) };
+  return e;
+}
+
 describe('hardenWebContents', () => {
   let contents: Contents;
   let opened: string[];
@@ -30,6 +35,20 @@ describe('hardenWebContents', () => {
       contents.emit('will-navigate', e, url);
       expect(e.prevented, url).toBe(true);
     }
+  });
+
+  it('blocks redirects and frame navigations away from the app origin', () => {
+    for (const url of ['https://evil.example/', 'file:///etc/passwd']) {
+      const redirect = preventable();
+      contents.emit('will-redirect', redirect, url);
+      expect(redirect.prevented, url).toBe(true);
+      const frame = frameNavigation(url);
+      contents.emit('will-frame-navigate', frame);
+      expect(frame.prevented, url).toBe(true);
+    }
+    const inside = frameNavigation('app://ui/index.html');
+    contents.emit('will-frame-navigate', inside);
+    expect(inside.prevented).toBe(false);
   });
 
   it('allows navigation within app://ui', () => {

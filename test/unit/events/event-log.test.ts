@@ -1,0 +1,66 @@
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { NewEvent } from '../../../shared/events.js';
+import { EventLog } from '../../../electron/engine/events/event-log.js';
+import { FakeClock } from '../../../electron/engine/platform/fake-clock.js';
+import { silentLogger } from '../../../electron/engine/platform/logger.js';
+import { useTempDir } from '../config/temp-dir.js';
+
+// Issue 8: a torn last line of events.jsonl must never swallow the next event; seq never repeats or stalls.
+
+const tmp = useTempDir();
+const clock = new FakeClock();
+const ev = (message: string): NewEvent => ({ type: 'config_reloaded', model: null, reason: null, message, data: {} }) as NewEvent;
+const open = () => new EventLog(tmp.dir(), clock, silentLogger);
+const file = () => path.join(tmp.dir(), 'events.jsonl');
+
+function lines(): string[] {
+  return readFileSync(file(), 'utf8').split('\n').filter((l) => l !== '');
+}
+
+describe('EventLog persistence', () => {
+  it('keeps the event written after a torn last line across the next restart', () => {
+    const first = open();
+    for (const m of ['one', 'two', 'three']) first.append(ev(m));
+    const whole = JSON.stringify({ ...ev('four'), seq: 4, at: new Date(clock.now()).toISOString() });
+    appendFileSync(file(), whole.slice(0, 30)); // a crash cut this write short: no seq, no newline
+
+    const second = open();
+    expect(second.lastSeq).toBe(3);
+    expect(second.append(ev('after the crash')).seq).toBe(4);
+
+    const third = open();
+    expect(third.lastSeq).toBe(4);
+    expect(third.list(0).map((e) => e.message)).toEqual(['one', 'two', 'three', 'after the crash']);
+    expect(lines().every((l) => JSON.parse(l) !== null)).toBe(true);
+    expect(third.append(ev('five')).seq).toBe(5);
+  });
+
+  it('never reuses a number that a torn line still shows', () => {
+    const first = open();
+    first.append(ev('one'));
+    const whole = JSON.stringify({ ...ev('two'), seq: 2, at: new Date(clock.now()).toISOString() });
+    appendFileSync(file(), whole.slice(0, whole.length - 5));
+
+    const second = open();
+    expect(second.lastSeq).toBe(2);
+    expect(second.append(ev('three')).seq).toBe(3);
+    expect(open().list(0).map((e) => e.seq)).toEqual([1, 3]);
+  });
+
+  it('keeps a whole last event that only lacks its newline', () => {
+    const whole = JSON.stringify({ ...ev('one'), seq: 1, at: new Date(clock.now()).toISOString() });
+    writeFileSync(file(), whole);
+    const log = open();
+    expect(log.append(ev('two')).seq).toBe(2);
+    expect(open().list(0).map((e) => e.message)).toEqual(['one', 'two']);
+  });
+
+  it('continues numbering past events glued together by an older version', () => {
+    const a = JSON.stringify({ ...ev('a'), seq: 7, at: 'x' });
+    const b = JSON.stringify({ ...ev('b'), seq: 8, at: 'y' });
+    writeFileSync(file(), `${a.slice(0, 20)}${b}\n`);
+    expect(open().append(ev('c')).seq).toBe(9);
+  });
+});
