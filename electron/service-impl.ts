@@ -9,7 +9,12 @@ import { ConfigWatcher } from './engine/config/config-watcher.js';
 import { loadConfig } from './engine/config/load-config.js';
 import { parseListen } from './engine/config/parse-listen.js';
 import { formatConfigError, type ConfigResult } from './engine/config/types.js';
+import { ConfigWarnings } from './engine/config/config-warnings.js';
 import { writePinned, writeWatchdogSettings } from './engine/config/write-back.js';
+import { Discovery } from './engine/discovery/discovery.js';
+import { EffectiveConfig } from './engine/discovery/effective-config.js';
+import { addDiscoveredModel } from './engine/discovery/add-discovered-model.js';
+import { findExecutable } from './engine/gpu/find-executable.js';
 import { Engine } from './engine/engine.js';
 import { EventLog } from './engine/events/event-log.js';
 import { GpuMonitor } from './engine/gpu/gpu-monitor.js';
@@ -50,9 +55,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const clock = systemClock;
   const first = await loadConfig(opts.configFile);
   if (!first.ok) throw new ConfigLoadError(formatConfigError(first.error));
-  const config = first.config;
-  for (const w of first.warnings) logger.warn(w);
-  mkdirSync(config.stateDir, { recursive: true });
+  mkdirSync(first.config.stateDir, { recursive: true });
+  // Discovered GGUF files join the configured models; the engine sees one list (README "Add your models").
+  const discovery = new Discovery({ clock, logger, onChange: () => applyEffective(effective.compose()) });
+  const effective = new EffectiveConfig(discovery, { llamaServerOnPath: (await findExecutable('llama-server', process.env)) !== null });
+  const initial = await effective.set(first.config, first.warnings);
+  const config = initial.config;
 
   // Before anything else: backends a previous run left behind (Loadout was killed) go first.
   const records = new RunRecords(config.stateDir);
@@ -77,14 +85,23 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     },
   });
   const gpu = new GpuMonitor({ engine, clock, logger, stateDir: config.stateDir });
+  const warnings = new ConfigWarnings(events, logger);
+  warnings.report(initial.warnings);
   let configError: string | null = null;
 
+  function applyEffective(e: { config: typeof config; warnings: string[] }): void {
+    engine.applyConfig(e.config);
+    warnings.report(e.warnings);
+    void gpu.refreshEstimates();
+  }
+
+  // The latest reload's application (discovery may rescan first); `models.add` waits for it.
+  let applying: Promise<void> = Promise.resolve();
   const onReload = (r: ConfigResult) => {
     if (r.ok) {
       configError = null;
-      engine.applyConfig(r.config);
       watcher.setModelsDir(r.config.modelsDir);
-      void gpu.refreshEstimates();
+      applying = effective.set(r.config, r.warnings).then(applyEffective, (e: unknown) => logger.error('model discovery failed', { error: String(e) }));
     } else {
       configError = formatConfigError(r.error);
       logger.warn('config invalid; keeping the last good config', { error: configError });
@@ -99,6 +116,11 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     gpuHistory: (): GpuHistoryPoint[] => gpu.history(),
     logTail: (model, n) => logs.tail(model, n),
     configError: () => configError,
+    configWarnings: () => warnings.current(),
+    addModel: (name) => addDiscoveredModel(engine, name, async () => {
+      await watcher.refresh();
+      await applying;
+    }),
     version: VERSION,
   });
   const listen = opts.listen ? listenOverride(opts.listen) : config.listen;
@@ -119,6 +141,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     stop: () =>
       (stopping ??= (async () => {
         watcher.dispose();
+        discovery.dispose();
         gpu.dispose();
         await engine.shutdown();
         await server.close();

@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   pinned_conflict: 409,
   no_memory: 409,
+  already_configured: 409,
   busy: 503,
   shutting_down: 503,
   cooldown: 503,

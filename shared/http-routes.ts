@@ -19,6 +19,7 @@ export const HTTP_ROUTES: Record<HttpCommandName, HttpRoute> = {
   'models.load': { method: 'POST', path: '/api/models/:name/load' },
   'models.unload': { method: 'POST', path: '/api/models/:name/unload' },
   'models.setPinned': { method: 'PUT', path: '/api/models/:name/pinned' },
+  'models.add': { method: 'POST', path: '/api/models/:name/add' },
   'events.list': { method: 'GET', path: '/api/events' },
   'logs.tail': { method: 'GET', path: '/api/models/:name/logs' },
   'gpu.get': { method: 'GET', path: '/api/gpu' },

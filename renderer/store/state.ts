@@ -52,6 +52,8 @@ export interface DashboardState {
   connection: Connection;
   connectionError: string | null;
   configError: string | null;
+  /** What the running config ignores or could not use (from the snapshot, then `config_warning` events). */
+  configWarnings: readonly string[];
   configFile: string | null;
   version: string | null;
   logs: LogsState;
@@ -74,6 +76,7 @@ export function initialState(): DashboardState {
     connection: 'connecting',
     connectionError: null,
     configError: null,
+    configWarnings: [],
     configFile: null,
     version: null,
     logs: { model: null, lines: emptyLog(), loaded: false, error: null },

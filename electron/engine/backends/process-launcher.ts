@@ -7,6 +7,7 @@ import { BackendProcess } from '../supervisor/backend-process.js';
 import { freePort } from '../supervisor/free-port.js';
 import type { LogStore } from '../supervisor/log-store.js';
 import type { RunRecords } from '../supervisor/run-records.js';
+import { modelFileProblem } from '../gguf/model-file-problem.js';
 import { expandCommand } from './command-line.js';
 
 export interface ProcessLauncherDeps {
@@ -23,6 +24,9 @@ export class ProcessLauncher implements Launcher {
   constructor(private readonly d: ProcessLauncherDeps) {}
 
   async create(model: ModelConfig, instance: number, settings: WatchdogSettings): Promise<BackendHandle> {
+    // A bad model file fails the load here, with the reason, before anything is spawned.
+    const problem = await modelFileProblem(model);
+    if (problem) throw new Error(problem);
     const port = await freePort('127.0.0.1');
     const env = { ...this.d.env, ...model.env };
     const { file, args } = expandCommand(model, { port, env });

@@ -23,6 +23,32 @@ export function setYamlScalar(file: string, text: string, mapPath: YamlPath, key
   return next;
 }
 
+/**
+ * `text` with a new map `key:` holding `entries` added to the map at `mapPath` (e.g. a model under
+ * `models:`), written as a block after the last existing entry so the rest of the file is untouched.
+ * Throws when `key` already exists there or the file is not valid YAML.
+ */
+export function addYamlMap(file: string, text: string, mapPath: YamlPath, key: string, entries: Record<string, string | number | boolean>): string {
+  const source = new YamlSource(file, text);
+  const syntax = source.syntaxError();
+  if (syntax) throw new Error(`cannot edit ${formatConfigError(syntax)}`);
+  if (source.locate([...mapPath, key]) !== null) throw new Error(`${[...mapPath, key].join('.')} already exists in ${file}`);
+  const map = source.locate(mapPath)?.value;
+  const lines = [`${formatScalar(key)}:`, ...Object.entries(entries).map(([k, v]) => `  ${k}: ${formatScalar(v)}`)];
+  let next = isMap(map) ? insertPair(source, map, lines) : null;
+  if (next === null) {
+    const doc = source.doc;
+    if (!isMap(map)) doc.setIn(mapPath, doc.createNode({}));
+    doc.setIn([...mapPath, key], doc.createNode(entries));
+    next = doc.toString();
+  }
+  const check = new YamlSource(file, next);
+  if (check.syntaxError() || Object.entries(entries).some(([k, v]) => check.doc.getIn([...mapPath, key, k]) !== v)) {
+    throw new Error(`cannot add ${[...mapPath, key].join('.')} to ${file} without changing its structure`);
+  }
+  return next;
+}
+
 function spliced(source: YamlSource, mapPath: YamlPath, key: string, value: string | number | boolean): string | null {
   const scalar = formatScalar(value);
   const map = source.locate(mapPath)?.value;

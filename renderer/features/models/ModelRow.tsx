@@ -1,10 +1,19 @@
 import { memo } from 'react';
+import type { ModelView } from '../../../shared/model-view.js';
 import { humanBytes } from '../../../shared/units.js';
 import { useActions, useDashboard } from '../../store/hooks.js';
 import { canUnload, displayState, lastError } from '../../store/selectors.js';
 import { IdleCountdown } from './IdleCell.js';
 import { PinSwitch } from './PinSwitch.js';
 import { StateBadge } from './StateBadge.js';
+
+/** `discovered · qwen3 · 8.2B · Q4_K_M · 4.7 GiB` for a model found by discovery. */
+function ggufLine(model: ModelView): string {
+  if (model.source !== 'discovered' || !model.gguf) return '';
+  const g = model.gguf;
+  const params = g.parameters >= 1e9 ? `${(g.parameters / 1e9).toFixed(1)}B` : g.parameters >= 1e6 ? `${(g.parameters / 1e6).toFixed(0)}M` : `${g.parameters}`;
+  return ['discovered', g.architecture, params, g.quantization, humanBytes(g.size_bytes)].filter(Boolean).join(' · ');
+}
 
 interface ModelRowProps {
   name: string;
@@ -29,8 +38,8 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
   const error = lastError(model, actionError);
   const up = canUnload(model);
   const working = pending === 'load' || pending === 'unload';
-  // Under the name: the backend's pid while it runs, then any aliases.
-  const sub = [model.pid !== null ? `pid ${model.pid}` : '', model.aliases.join(', ')].filter((s) => s !== '').join(' · ');
+  // Under the name: the backend's pid while it runs, then any aliases, then what a found GGUF file is.
+  const sub = [model.pid !== null ? `pid ${model.pid}` : '', model.aliases.join(', '), ggufLine(model)].filter((s) => s !== '').join(' · ');
 
   return (
     <tr aria-rowindex={rowIndex} className={following ? 'row-following' : undefined}>

@@ -28,7 +28,7 @@ describe('models_dir (LocalAI model files)', () => {
     expect(config.models.find((m) => m.name === 'qwen-localai')).toEqual({
       name: 'qwen-localai',
       backend: 'llama-server',
-      cmd: 'llama-server --host 127.0.0.1 --port ${PORT} -m ${MODEL} ${ARGS}',
+      cmd: 'llama-server --host 127.0.0.1 --port ${PORT} -m ${MODEL} --alias ${NAME} ${ARGS}',
       health: '/health',
       model: path.join(dir, 'Qwen3-8B-Q4_K_M.gguf'),
       args: '-c 8192 -ngl 99',
@@ -42,6 +42,12 @@ describe('models_dir (LocalAI model files)', () => {
       unlisted: false,
       sourceFile: path.join(dir, 'qwen.yaml'),
       sourceKind: 'models_dir',
+      mmproj: null,
+      embeddings: false,
+      threads: null,
+      parallel: null,
+      gpuLayers: 99,
+      f16: true,
     });
   });
 
@@ -71,7 +77,7 @@ describe('models_dir (LocalAI model files)', () => {
   it('skips, with a warning, a LocalAI backend it cannot launch, and ignores non-YAML files', async () => {
     const { config, warnings } = await okFixture('models-dir');
     expect(config.models.map((m) => m.name)).toEqual(['chat', 'custom-localai', 'embed-localai', 'qwen-localai']);
-    expect(warnings).toEqual([expect.stringMatching(/whisper\.yaml: backend "whisper" has no loadout template/)]);
+    expect(warnings).toContainEqual(expect.stringMatching(/whisper\.yaml: backend "whisper" has no loadout template/));
   });
 
   it('reports an invalid models_dir file by its own path, line and key', async () => {

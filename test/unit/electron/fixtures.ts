@@ -21,6 +21,10 @@ export function model(name: string, over: Partial<ModelView> = {}): ModelView {
     aliases: [],
     backend: 'llama-server',
     vram_estimate_bytes: null,
+    source: 'config',
+    model_file: null,
+    mmproj: null,
+    gguf: null,
     ...over,
   };
 }

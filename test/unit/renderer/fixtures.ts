@@ -8,7 +8,8 @@ export function model(name: string, over: Partial<ModelView> = {}): ModelView {
   return {
     name, state: 'stopped', pinned: false, groups: [], pid: null, port: null, inflight: 0,
     loaded_at: null, last_used_at: null, idle_deadline: null, vram_bytes: null, error: null,
-    aliases: [], backend: 'llama-server', vram_estimate_bytes: null, ...over,
+    aliases: [], backend: 'llama-server', vram_estimate_bytes: null,
+    source: 'config', model_file: null, mmproj: null, gguf: null, ...over,
   };
 }
 
@@ -53,6 +54,6 @@ export function gpu(over: Partial<GpuSnapshot> = {}): GpuSnapshot {
 export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
   return {
     models: [model('b'), model('a')], settings: settings(), gpu: gpu(), gpu_history: [], events: [],
-    last_seq: 0, config_file: '/c.yaml', config_error: null, version: '0.1.0', ...over,
+    last_seq: 0, config_file: '/c.yaml', config_error: null, config_warnings: [], version: '0.1.0', ...over,
   };
 }
