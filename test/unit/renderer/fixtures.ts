@@ -24,6 +24,7 @@ const DATA: { [T in EventType]: EventDataMap[T] } = {
   model_unpinned: {},
   config_reloaded: { file: '/c.yaml', models: 2 },
   config_invalid: { file: '/c.yaml', line: 3, column: 4, key: 'models.x' },
+  config_warning: { warnings: ['/c.yaml: x: ignored'] },
   settings_changed: { changed: ['idle_timeout'] },
   orphans_reaped: { pids: [9] },
 };
