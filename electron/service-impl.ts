@@ -10,10 +10,10 @@ import { loadConfig } from './engine/config/load-config.js';
 import { parseListen } from './engine/config/parse-listen.js';
 import { formatConfigError, type ConfigResult } from './engine/config/types.js';
 import { ConfigWarnings } from './engine/config/config-warnings.js';
-import { writePinned, writeWatchdogSettings } from './engine/config/write-back.js';
+import { writeModelEntry, writePinned, writeWatchdogSettings } from './engine/config/write-back.js';
 import { Discovery } from './engine/discovery/discovery.js';
 import { EffectiveConfig } from './engine/discovery/effective-config.js';
-import { addDiscoveredModel } from './engine/discovery/add-discovered-model.js';
+import { addDiscoveredModel, configEntryFor } from './engine/discovery/add-discovered-model.js';
 import { findExecutable } from './engine/gpu/find-executable.js';
 import { Engine } from './engine/engine.js';
 import { EventLog } from './engine/events/event-log.js';
@@ -80,7 +80,11 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     events,
     logTail: (model, instance, n) => logs.tailInstance(model, instance, n),
     persistence: {
-      writePinned: (model, pinned) => writePinned(model, pinned),
+      // Pinning a discovered model makes it a configured one, pinned.
+      writePinned: (model, pinned) =>
+        model.sourceKind === 'discovered'
+          ? writeModelEntry(config.file, model.name, { ...configEntryFor(model), pinned })
+          : writePinned(model, pinned),
       writeWatchdog: (patch) => writeWatchdogSettings(config.file, patch as Record<string, string | number | boolean>),
     },
   });

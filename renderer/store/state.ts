@@ -13,7 +13,7 @@ export const TOASTS_CAP = 4;
 /** `connecting` until the first snapshot; `offline` when even that failed (see connectionError). */
 export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
-export type ActionKind = 'load' | 'unload' | 'pin';
+export type ActionKind = 'load' | 'unload' | 'pin' | 'add';
 
 /** A failed action, kept on the model's row until the next attempt succeeds. */
 export interface ActionError {

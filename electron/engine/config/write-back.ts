@@ -15,6 +15,8 @@ const queue = new KeyedQueue();
 
 /** Sets `pinned` where `model` is defined: `models.<name>.pinned`, or a models_dir file's top level. */
 export function writePinned(model: ModelConfig, pinned: boolean): Promise<void> {
+  // A discovered model's sourceFile is its GGUF file; pinning one adds it to the config (see service-impl).
+  if (model.sourceKind === 'discovered') return Promise.reject(new Error(`model "${model.name}" is not in a config file yet`));
   const mapPath: YamlPath = model.sourceKind === 'main' ? ['models', model.name] : [];
   return edit(model.sourceFile, (file, text) => {
     const source = new YamlSource(file, text);

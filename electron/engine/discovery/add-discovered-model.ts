@@ -1,5 +1,6 @@
 import { LoadoutError } from '../../../shared/errors.js';
 import type { ModelView } from '../../../shared/model-view.js';
+import type { ModelConfig } from '../config/types.js';
 import { writeModelEntry } from '../config/write-back.js';
 import type { Engine } from '../engine.js';
 
@@ -14,11 +15,16 @@ export async function addDiscoveredModel(engine: Engine, name: string, reload: (
   if (!m || m.sourceKind !== 'discovered' || m.model === null) {
     throw new LoadoutError('already_configured', `model "${name}" is already configured in ${m?.sourceFile ?? engine.configFile}`);
   }
-  const fields: Record<string, string> = {};
-  if (m.backend) fields.backend = m.backend;
-  fields.model = m.model;
-  if (m.mmproj) fields.mmproj = m.mmproj;
-  await writeModelEntry(engine.configFile, name, fields);
+  await writeModelEntry(engine.configFile, name, configEntryFor(m));
   await reload();
   return engine.getModel(name);
+}
+
+/** The `models:` entry that runs a discovered model as it runs now: backend, file, projector. */
+export function configEntryFor(m: ModelConfig): Record<string, string | boolean> {
+  const fields: Record<string, string | boolean> = {};
+  if (m.backend) fields.backend = m.backend;
+  if (m.model) fields.model = m.model;
+  if (m.mmproj) fields.mmproj = m.mmproj;
+  return fields;
 }

@@ -46,6 +46,11 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
       <th scope="row" className="col-name">
         <span className="model-name" title={model.name}>{model.name}</span>
         {sub ? <span className="model-sub faint" title={sub}>{sub}</span> : null}
+        {model.source === 'discovered' ? (
+          <button type="button" className="btn btn-ghost btn-small add-btn" aria-label={`Add ${name} to the config`} disabled={pending === 'add'} aria-busy={pending === 'add' || undefined} title={`Write ${name} into the config file`} onClick={() => void actions.addToConfig(name)}>
+            {pending === 'add' ? 'Adding…' : 'Add to config'}
+          </button>
+        ) : null}
       </th>
       <td><StateBadge state={displayState(model)} /></td>
       <td className="num">{model.inflight > 0 ? model.inflight : <span className="faint">0</span>}</td>

@@ -84,6 +84,14 @@ describe('discovered models', () => {
     expect(again.json.error.code).toBe('already_configured');
   });
 
+  it('pins a discovered model by adding it to the config, pinned', async () => {
+    const r = await svc.req<ModelView>('PUT', '/api/models/Big-Q8_0/pinned', { pinned: true });
+    expect(r.status).toBe(200);
+    expect(r.json.pinned).toBe(true);
+    expect(dir.readConfig()).toContain(`  Big-Q8_0:\n    backend: fake\n    model: ${join(models, 'split', 'Big-Q8_0-00001-of-00002.gguf')}\n    pinned: true\n`);
+    await svc.waitModel('Big-Q8_0', (m) => m.source === 'config' && m.pinned);
+  });
+
   it('answers 404 for adding a model that does not exist', async () => {
     expect((await svc.req('POST', '/api/models/nope/add')).status).toBe(404);
   });
