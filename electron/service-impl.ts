@@ -12,7 +12,7 @@ import { formatConfigError, type ConfigResult } from './engine/config/types.js';
 import { ConfigWarnings } from './engine/config/config-warnings.js';
 import { writeModelEntry, writePinned, writeWatchdogSettings } from './engine/config/write-back.js';
 import { Discovery } from './engine/discovery/discovery.js';
-import { EffectiveConfig } from './engine/discovery/effective-config.js';
+import { EffectiveConfig, type Effective } from './engine/discovery/effective-config.js';
 import { addDiscoveredModel, configEntryFor } from './engine/discovery/add-discovered-model.js';
 import { findExecutable } from './engine/gpu/find-executable.js';
 import { Engine } from './engine/engine.js';
@@ -57,7 +57,11 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   if (!first.ok) throw new ConfigLoadError(formatConfigError(first.error));
   mkdirSync(first.config.stateDir, { recursive: true });
   // Discovered GGUF files join the configured models; the engine sees one list (README "Add your models").
-  const discovery = new Discovery({ clock, logger, onChange: () => applyEffective(effective.compose()) });
+  // Changes seen before the engine exists are picked up by the compose right after it starts.
+  let engineUp = false;
+  const discovery = new Discovery({ clock, logger, onChange: () => {
+    if (engineUp) applyEffective(effective.compose());
+  } });
   const effective = new EffectiveConfig(discovery, { llamaServerOnPath: (await findExecutable('llama-server', process.env)) !== null });
   const initial = await effective.set(first.config, first.warnings);
   const config = initial.config;
@@ -90,10 +94,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   });
   const gpu = new GpuMonitor({ engine, clock, logger, stateDir: config.stateDir });
   const warnings = new ConfigWarnings(events, logger);
-  warnings.report(initial.warnings);
   let configError: string | null = null;
 
-  function applyEffective(e: { config: typeof config; warnings: string[] }): void {
+  function applyEffective(e: Effective): void {
     engine.applyConfig(e.config);
     warnings.report(e.warnings);
     void gpu.refreshEstimates();
@@ -122,6 +125,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     configError: () => configError,
     configWarnings: () => warnings.current(),
     addModel: (name) => addDiscoveredModel(engine, name, async () => {
+      // A check already running may have read the file before the write; the second one has not.
+      await watcher.refresh();
       await watcher.refresh();
       await applying;
     }),
@@ -131,6 +136,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const server = new HttpServer({ engine, handlers, onLog: (m, l) => logs.subscribe(m, l), rendererDir: opts.rendererDir ?? null, apiKey: config.apiKey, logger });
   const bound = await server.listen(listen.host, listen.port);
   engine.start();
+  engineUp = true;
+  applyEffective(effective.compose());
   await watcher.start();
   await gpu.start();
 

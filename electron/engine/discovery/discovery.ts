@@ -71,12 +71,11 @@ export class Discovery {
     this.timer?.cancel();
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
-      this.rescan().then(
-        () => {
+      this.rescan()
+        .then(() => {
           if (!this.disposed) this.opts.onChange(this.result);
-        },
-        (e: unknown) => this.log.error('model discovery failed', { error: String(e) }),
-      );
+        })
+        .catch((e: unknown) => this.log.error('model discovery failed', { error: String(e) }));
     }, this.debounceMs);
   }
 
