@@ -119,6 +119,17 @@ describe('discovered models', () => {
   });
 });
 
+describe('discover: edited live', () => {
+  it('scans a folder added to discover: without a restart', async () => {
+    const third = join(dir.path, 'llama-cache');
+    writeGguf(join(third, 'Cached-Q4_0.gguf'), { metadata: llamaMetadata({ 'general.file_type': 2 }) });
+    const text = dir.readConfig();
+    const line = text.split('\n').find((l) => l.startsWith('discover: ['))!;
+    writeFileSync(dir.configFile, text.replace(line, line.replace(']', `, ${q(third)}]`)));
+    await waitUntil(async () => (await list()).some((m) => m.name === 'Cached-Q4_0' && m.gguf?.quantization === 'Q4_0'), 8000, 'Cached-Q4_0 listed');
+  });
+});
+
 describe('bad model files fail the load before anything is spawned', () => {
   let bad: TestDir;
   let badSvc: TestService;
