@@ -1,5 +1,6 @@
 /**
- * The `general.architecture` values llama.cpp can run (its architecture name table, late 2026).
+ * The `general.architecture` values llama.cpp can run (upstream's architecture name table, late
+ * 2026). A llama.cpp older than that may still lack one; it then fails the start with its own message.
  * `clip` is absent on purpose: llama.cpp only uses it for multimodal projectors (mmproj files),
  * which are attached to a model, never loaded as one.
  */

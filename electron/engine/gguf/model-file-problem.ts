@@ -12,8 +12,8 @@ const GGUF_BACKENDS = new Set([LLAMA_SERVER_TEMPLATE_NAME, BUILTIN_BACKEND_NAME]
  * non-GGUF or truncated file (or one llama.cpp has no code for) fails the load at once with that
  * reason instead of a backend that exits with it buried in its log, or hangs mapping a partial
  * download. Applies to `.gguf` files and to every file given to llama-server or the built-in backend.
- * The architecture list is the one of the llama.cpp the built-in backend ships; a llama-server on
- * PATH may be newer, so it is only checked for projectors there.
+ * Architectures are checked against llama.cpp's list for the built-in backend only: a llama-server
+ * on PATH may be newer than the list, so there only projectors are refused.
  */
 export async function modelFileProblem(model: ModelConfig): Promise<string | null> {
   const file = model.model;
