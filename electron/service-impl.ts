@@ -9,7 +9,12 @@ import { ConfigWatcher } from './engine/config/config-watcher.js';
 import { loadConfig } from './engine/config/load-config.js';
 import { parseListen } from './engine/config/parse-listen.js';
 import { formatConfigError, type ConfigResult, type LoadoutConfig } from './engine/config/types.js';
-import { writePinned, writeWatchdogSettings } from './engine/config/write-back.js';
+import { ConfigWarnings } from './engine/config/config-warnings.js';
+import { writeModelEntry, writePinned, writeWatchdogSettings } from './engine/config/write-back.js';
+import { Discovery } from './engine/discovery/discovery.js';
+import { EffectiveConfig, type Effective } from './engine/discovery/effective-config.js';
+import { addDiscoveredModel, configEntryFor } from './engine/discovery/add-discovered-model.js';
+import { findExecutable } from './engine/gpu/find-executable.js';
 import { Engine } from './engine/engine.js';
 import { HookRunner } from './engine/hooks/hook-runner.js';
 import { EventLog } from './engine/events/event-log.js';
@@ -60,22 +65,29 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const clock = systemClock;
   const first = await loadConfig(opts.configFile);
   if (!first.ok) throw new ConfigLoadError(formatConfigError(first.error));
-  const config = first.config;
-  for (const w of first.warnings) logger.warn(w);
-  mkdirSync(config.stateDir, { recursive: true });
+  mkdirSync(first.config.stateDir, { recursive: true });
   // One Loadout per state dir: a second one would reap the first one's backends as orphans and
   // number events twice. This throws, naming the running one, before anything is touched.
-  const lock = StateLock.acquire(config.stateDir, new Date(clock.now()).toISOString());
+  const lock = StateLock.acquire(first.config.stateDir, new Date(clock.now()).toISOString());
   try {
-    return await serveWithLock(opts, config, lock, logger);
+    return await serveWithLock(opts, first, lock, logger);
   } catch (err) {
     lock.release();
     throw err;
   }
 }
 
-async function serveWithLock(opts: ServiceOptions, config: LoadoutConfig, lock: StateLock, logger: Logger): Promise<Service> {
+async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfig; warnings: string[] }, lock: StateLock, logger: Logger): Promise<Service> {
   const clock = systemClock;
+  // Discovered GGUF files join the configured models; the engine sees one list (README "Add your models").
+  // Changes seen before the engine exists are picked up by the compose right after it starts.
+  let engineUp = false;
+  const discovery = new Discovery({ clock, logger, onChange: () => {
+    if (engineUp) applyEffective(effective.compose());
+  } });
+  const effective = new EffectiveConfig(discovery, { llamaServerOnPath: (await findExecutable('llama-server', process.env)) !== null });
+  const initial = await effective.set(first.config, first.warnings);
+  const config = initial.config;
 
   // Before anything else: backends a previous run left behind (Loadout was killed) go first.
   const records = new RunRecords(config.stateDir);
@@ -98,20 +110,32 @@ async function serveWithLock(opts: ServiceOptions, config: LoadoutConfig, lock: 
     events,
     logTail: (model, instance, n) => logs.tailInstance(model, instance, n),
     persistence: {
-      writePinned: (model, pinned) => writePinned(model, pinned),
+      // Pinning a discovered model makes it a configured one, pinned.
+      writePinned: (model, pinned) =>
+        model.sourceKind === 'discovered'
+          ? writeModelEntry(config.file, model.name, { ...configEntryFor(model), pinned })
+          : writePinned(model, pinned),
       writeWatchdog: (patch) => writeWatchdogSettings(config.file, patch as Record<string, string | number | boolean>),
     },
   });
   const gpu = new GpuMonitor({ engine, clock, logger, stateDir: config.stateDir });
+  const warnings = new ConfigWarnings(events, logger);
   let configError: string | null = null;
 
+  function applyEffective(e: Effective): void {
+    engine.applyConfig(e.config);
+    warnings.report(e.warnings);
+    void gpu.refreshEstimates();
+  }
+
+  // The latest reload's application (discovery may rescan first); `models.add` waits for it.
+  let applying: Promise<void> = Promise.resolve();
   const onReload = (r: ConfigResult) => {
     if (r.ok) {
       configError = null;
       current = r.config;
-      engine.applyConfig(r.config);
       watcher.setModelsDir(r.config.modelsDir);
-      void gpu.refreshEstimates();
+      applying = effective.set(r.config, r.warnings).then(applyEffective, (e: unknown) => logger.error('model discovery failed', { error: String(e) }));
     } else {
       configError = formatConfigError(r.error);
       logger.warn('config invalid; keeping the last good config', { error: configError });
@@ -126,6 +150,13 @@ async function serveWithLock(opts: ServiceOptions, config: LoadoutConfig, lock: 
     gpuHistory: (): GpuHistoryPoint[] => gpu.history(),
     logTail: (model, n) => logs.tail(model, n),
     configError: () => configError,
+    configWarnings: () => warnings.current(),
+    addModel: (name) => addDiscoveredModel(engine, name, async () => {
+      // A check already running may have read the file before the write; the second one has not.
+      await watcher.refresh();
+      await watcher.refresh();
+      await applying;
+    }),
     version: VERSION,
   });
   const listen = opts.listen ? listenOverride(opts.listen) : config.listen;
@@ -135,6 +166,8 @@ async function serveWithLock(opts: ServiceOptions, config: LoadoutConfig, lock: 
   const url = `http://${hostForUrl}:${bound.port}`;
   lock.setUrl(url);
   engine.start();
+  engineUp = true;
+  applyEffective(effective.compose());
   await watcher.start();
   await gpu.start();
   preload(engine, config, logger);
@@ -149,6 +182,7 @@ async function serveWithLock(opts: ServiceOptions, config: LoadoutConfig, lock: 
     stop: () =>
       (stopping ??= (async () => {
         watcher.dispose();
+        discovery.dispose();
         gpu.dispose();
         await engine.shutdown();
         await server.close();

@@ -18,6 +18,8 @@ export const commandSchemas = {
   'models.plan': z.strictObject({ name }),
   'models.unload': z.strictObject({ name, force: z.boolean().optional() }),
   'models.setPinned': z.strictObject({ name, pinned: z.boolean() }),
+  /** Writes a discovered model into the config file's `models:` (comments kept); it is then a configured model. */
+  'models.add': z.strictObject({ name }),
   'events.list': z.strictObject({
     after: z.coerce.number().int().min(0).optional(),
     limit: z.coerce.number().int().min(1).max(10_000).optional(),
@@ -51,6 +53,8 @@ export interface Snapshot {
   last_seq: number;
   config_file: string;
   config_error: string | null;
+  /** What the running config ignores or could not use, each naming its file and key. */
+  config_warnings: string[];
   version: string;
 }
 
@@ -62,6 +66,7 @@ export interface CommandResults {
   'models.plan': LoadPlanView;
   'models.unload': ModelView;
   'models.setPinned': ModelView;
+  'models.add': ModelView;
   'events.list': { events: LoadoutEvent[] };
   'logs.tail': { lines: LogLine[] };
   'logs.follow': { following: string | null };

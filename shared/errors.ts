@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   pinned_conflict: 409,
   no_memory: 409,
   too_many_requests: 429,
+  already_configured: 409,
   busy: 503,
   shutting_down: 503,
   cooldown: 503,

@@ -23,6 +23,8 @@ export interface EventDataMap {
   model_unpinned: Record<string, never>;
   config_reloaded: { file: string; models: number };
   config_invalid: { file: string; line: number | null; column: number | null; key: string | null };
+  /** Every warning of the running config (ignored keys, missing discover folders), naming file and key. */
+  config_warning: { warnings: string[] };
   settings_changed: { changed: string[]; [key: string]: unknown };
   orphans_reaped: { pids: number[] };
 }
@@ -30,7 +32,7 @@ export interface EventDataMap {
 export type EventType = keyof EventDataMap;
 export const EVENT_TYPES = [
   'model_starting', 'model_ready', 'model_evicted', 'model_stopped', 'model_failed', 'load_refused',
-  'model_pinned', 'model_unpinned', 'config_reloaded', 'config_invalid', 'settings_changed', 'orphans_reaped',
+  'model_pinned', 'model_unpinned', 'config_reloaded', 'config_invalid', 'config_warning', 'settings_changed', 'orphans_reaped',
 ] as const satisfies readonly EventType[];
 
 export interface LoadoutEventOf<T extends EventType> {

@@ -20,6 +20,7 @@ export const HTTP_ROUTES: Record<HttpCommandName, HttpRoute> = {
   'models.plan': { method: 'GET', path: '/api/models/:name/plan' },
   'models.unload': { method: 'POST', path: '/api/models/:name/unload' },
   'models.setPinned': { method: 'PUT', path: '/api/models/:name/pinned' },
+  'models.add': { method: 'POST', path: '/api/models/:name/add' },
   'events.list': { method: 'GET', path: '/api/events' },
   'logs.tail': { method: 'GET', path: '/api/models/:name/logs' },
   'gpu.get': { method: 'GET', path: '/api/gpu' },

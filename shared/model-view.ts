@@ -26,6 +26,27 @@ export interface ModelView {
   cooldown_until: string | null;
   /** Memory of the model's process group on a machine without GPU data (RSS), else null. */
   ram_bytes: number | null;
+  /** Where the model comes from: the config's `models:`, a models_dir file, or a GGUF file found by discovery. */
+  source: ModelSource;
+  /** The model file (`${MODEL}`), when it has one. */
+  model_file: string | null;
+  /** Multimodal projector attached to it (`--mmproj`). */
+  mmproj: string | null;
+  /** What the GGUF header says (discovered models). */
+  gguf: GgufInfo | null;
+}
+
+export type ModelSource = 'config' | 'models_dir' | 'discovered';
+
+export interface GgufInfo {
+  /** Every file of the model (split models have several). */
+  files: string[];
+  size_bytes: number;
+  architecture: string | null;
+  parameters: number;
+  quantization: string | null;
+  /** The context length it was trained for. */
+  context_length: number | null;
 }
 
 export interface ModelError {

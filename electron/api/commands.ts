@@ -1,6 +1,7 @@
 import type { CommandHandlers, LogLine, Snapshot } from '../../shared/commands.js';
 import type { StartTrigger } from '../../shared/events.js';
 import type { GpuHistoryPoint, GpuSnapshot } from '../../shared/gpu.js';
+import type { ModelView } from '../../shared/model-view.js';
 import type { Engine } from '../engine/engine.js';
 
 export interface CommandDeps {
@@ -9,6 +10,9 @@ export interface CommandDeps {
   gpuHistory(): GpuHistoryPoint[];
   logTail(model: string, n: number): LogLine[];
   configError(): string | null;
+  configWarnings(): string[];
+  /** Writes a discovered model into the config file and waits for the reload. */
+  addModel(name: string): Promise<ModelView>;
   version: string;
 }
 
@@ -30,6 +34,7 @@ export function createCommandHandlers(d: CommandDeps): CommandHandlers {
       last_seq: d.engine.context.events.lastSeq,
       config_file: engine.configFile,
       config_error: d.configError(),
+      config_warnings: d.configWarnings(),
       version: d.version,
     }),
     'models.list': async () => ({ models: engine.listModels() }),
@@ -38,6 +43,7 @@ export function createCommandHandlers(d: CommandDeps): CommandHandlers {
     'models.plan': async ({ name }) => engine.plan(name),
     'models.unload': async ({ name, force }) => engine.unload(name, force ?? false),
     'models.setPinned': async ({ name, pinned }) => engine.setPinned(name, pinned),
+    'models.add': async ({ name }) => d.addModel(name),
     'events.list': async ({ after, limit }) => ({ events: engine.context.events.list(after ?? 0, limit ?? 1000) }),
     'logs.tail': async ({ name, tail }) => {
       engine.getModel(name); // 404 for unknown models

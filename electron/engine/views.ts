@@ -1,7 +1,7 @@
 import type { ModelView } from '../../shared/model-view.js';
 import type { WatchdogSettingsView } from '../../shared/settings.js';
 import { watchdogView } from './config/watchdog-settings.js';
-import type { WatchdogSettings } from './config/types.js';
+import type { GgufFacts, ModelConfig, WatchdogSettings } from './config/types.js';
 import type { ModelSlot } from './model-slot.js';
 
 import { idleDeadline } from './watchdog/policy.js';
@@ -37,6 +37,23 @@ export function modelView(slot: ModelSlot, settings: WatchdogSettings, vram: num
     queued: slot.queued,
     cooldown_until: slot.cooldown && slot.cooldown.until > now ? iso(slot.cooldown.until) : null,
     ram_bytes: inst ? ram : null,
+    source: SOURCE[c.sourceKind],
+    model_file: c.model,
+    mmproj: c.mmproj ?? null,
+    gguf: c.gguf ? ggufInfo(c.gguf) : null,
+  };
+}
+
+const SOURCE: Record<ModelConfig['sourceKind'], ModelView['source']> = { main: 'config', models_dir: 'models_dir', discovered: 'discovered' };
+
+function ggufInfo(g: GgufFacts): NonNullable<ModelView['gguf']> {
+  return {
+    files: [...g.files],
+    size_bytes: g.sizeBytes,
+    architecture: g.architecture,
+    parameters: g.parameterCount,
+    quantization: g.quantization,
+    context_length: g.contextLength,
   };
 }
 

@@ -27,6 +27,7 @@ export function notificationFor(event: LoadoutEvent): DesktopNotice | null {
     case 'model_unpinned':
     case 'config_reloaded':
     case 'config_invalid':
+    case 'config_warning':
     case 'settings_changed':
     case 'orphans_reaped':
       return null;

@@ -5,7 +5,7 @@ import { ModelsTable } from '../features/models/ModelsTable.js';
 import { SettingsForm } from '../features/settings/SettingsForm.js';
 import { VramPanel } from '../features/vram/VramPanel.js';
 import { Toasts } from '../ui/Toasts.js';
-import { ConfigBanner, ConnectionBanner } from './ConfigBanner.js';
+import { ConfigBanner, ConfigWarningsBanner, ConnectionBanner } from './ConfigBanner.js';
 import { Header } from './Header.js';
 import './layout.css';
 
@@ -15,6 +15,7 @@ export function App() {
       <Header />
       <ConnectionBanner />
       <ConfigBanner />
+      <ConfigWarningsBanner />
       <main className="grid">
         <div className="area-models"><ModelsTable /></div>
         <div className="area-vram"><VramPanel /></div>

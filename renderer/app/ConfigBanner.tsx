@@ -14,6 +14,22 @@ export function ConfigBanner() {
   );
 }
 
+/** Keys the config sets but nothing uses (LocalAI extras), folders that are gone: nothing is dropped silently. */
+export function ConfigWarningsBanner() {
+  const warnings = useDashboard((s) => s.configWarnings);
+  if (warnings.length === 0) return null;
+  return (
+    <div className="banner banner-warn" role="status" aria-label="Config warnings">
+      <strong>{warnings.length === 1 ? 'Config warning.' : `${warnings.length} config warnings.`}</strong>
+      <ul className="banner-list">
+        {warnings.map((w) => (
+          <li key={w}>{w}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function ConnectionBanner() {
   const connection = useDashboard((s) => s.connection);
   const error = useDashboard((s) => s.connectionError);

@@ -20,6 +20,8 @@ export interface DashboardActions {
   load(name: string): Promise<void>;
   unload(name: string): Promise<void>;
   setPinned(name: string, pinned: boolean): Promise<void>;
+  /** Writes a discovered model into the config file. */
+  addToConfig(name: string): Promise<void>;
   updateSettings(patch: WatchdogPatch): Promise<SettingsResult>;
   /** Shows `name`'s log in the panel (tail, then live lines); null stops following. */
   followLogs(name: string | null): void;
@@ -104,6 +106,7 @@ export function createActions({ store, transport, timers, now }: ActionDeps): Da
     load: (name) => run(name, 'load', () => transport.invoke('models.load', { name })),
     unload: (name) => run(name, 'unload', () => transport.invoke('models.unload', { name })),
     setPinned: (name, pinned) => run(name, 'pin', () => transport.invoke('models.setPinned', { name, pinned })),
+    addToConfig: (name) => run(name, 'add', () => transport.invoke('models.add', { name })),
     async updateSettings(patch) {
       try {
         const settings = await transport.invoke('settings.update', patch);

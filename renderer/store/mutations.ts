@@ -24,7 +24,7 @@ export function actionSucceeded(state: DashboardState, name: string, model: Mode
   return { ...next, pending: without(next.pending, name), actionErrors: without(next.actionErrors, name) };
 }
 
-const VERB: Record<ActionKind, string> = { load: 'Load', unload: 'Unload', pin: 'Pin change for' };
+const VERB: Record<ActionKind, string> = { load: 'Load', unload: 'Unload', pin: 'Pin change for', add: 'Adding to the config of' };
 
 export function actionFailed(state: DashboardState, name: string, action: ActionKind, error: TransportError, at: string): DashboardState {
   const withToast = addToast(state, `${VERB[action]} ${name} failed: ${firstLine(error.message)}`);

@@ -26,6 +26,8 @@ function applyEvent(state: DashboardState, event: LoadoutEvent): DashboardState 
     events: appendToLog(state.events, event, EVENTS_CAP),
     lastSeq: event.seq,
     configError: configErrorAfter(state.configError, event),
+    // Each config_warning event carries the whole current list.
+    configWarnings: event.type === 'config_warning' ? event.data.warnings : state.configWarnings,
   };
 }
 
@@ -97,5 +99,5 @@ export function applySnapshot(state: DashboardState, snap: Snapshot): DashboardS
     if (e.seq > next.lastSeq) next = { ...next, events: appendToLog(next.events, e, EVENTS_CAP), lastSeq: e.seq };
   }
   // The snapshot's config_error is current; replayed events above must not override it.
-  return { ...next, configError: snap.config_error, lastSeq: Math.max(next.lastSeq, snap.last_seq) };
+  return { ...next, configError: snap.config_error, configWarnings: snap.config_warnings, lastSeq: Math.max(next.lastSeq, snap.last_seq) };
 }

@@ -13,7 +13,7 @@ export const TOASTS_CAP = 4;
 /** `connecting` until the first snapshot; `offline` when even that failed (see connectionError). */
 export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
-export type ActionKind = 'load' | 'unload' | 'pin';
+export type ActionKind = 'load' | 'unload' | 'pin' | 'add';
 
 /** A failed action, kept on the model's row until the next attempt succeeds. */
 export interface ActionError {
@@ -52,6 +52,8 @@ export interface DashboardState {
   connection: Connection;
   connectionError: string | null;
   configError: string | null;
+  /** What the running config ignores or could not use (from the snapshot, then `config_warning` events). */
+  configWarnings: readonly string[];
   configFile: string | null;
   version: string | null;
   logs: LogsState;
@@ -74,6 +76,7 @@ export function initialState(): DashboardState {
     connection: 'connecting',
     connectionError: null,
     configError: null,
+    configWarnings: [],
     configFile: null,
     version: null,
     logs: { model: null, lines: emptyLog(), loaded: false, error: null },

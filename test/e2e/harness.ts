@@ -41,6 +41,8 @@ export interface E2eConfig {
   gpus?: string;
   /** MiB every fake GPU reports as used by non-compute apps (a desktop, a browser). */
   gpuBaseUsedMib?: number;
+  /** Folders for `discover:`, relative to the stage's temp dir; discovered models run on the fake backend. */
+  discover?: string[];
 }
 
 const WATCHDOG: Record<string, string | number | boolean> = {
@@ -82,6 +84,7 @@ export class Stage {
       '# Loadout e2e config: the comments must survive write-backs.',
       'listen: 127.0.0.1:0   # overridden by the test',
       `state_dir: ${q(this.stateDir)}`,
+      ...(c.discover ? [`discover: [${c.discover.map((d) => q(join(this.dir, d))).join(', ')}]   # GGUF folders`, 'discover_backend: fake'] : []),
       '',
       'watchdog:   # tuned for fast tests',
       ...Object.entries({ ...WATCHDOG, ...c.watchdog }).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? q(v) : String(v)}`),

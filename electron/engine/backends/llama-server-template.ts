@@ -8,7 +8,8 @@ import type { BackendTemplate } from '../config/types.js';
 export const LLAMA_SERVER_TEMPLATE_NAME = 'llama-server';
 
 export const LLAMA_SERVER_TEMPLATE: Readonly<BackendTemplate> = Object.freeze({
-  cmd: 'llama-server --host 127.0.0.1 --port ${PORT} -m ${MODEL} ${ARGS}',
+  // --alias: responses carry the model's name, not the GGUF path.
+  cmd: 'llama-server --host 127.0.0.1 --port ${PORT} -m ${MODEL} --alias ${NAME} ${ARGS}',
   health: '/health',
   env: Object.freeze({}) as Record<string, string>,
 });

@@ -4,6 +4,9 @@ import { ConfigInvalid } from './config-invalid.js';
 import type { ModelEntry } from './config-schema.js';
 import { contextSizeFromArgs } from './context-size-from-args.js';
 import { modelExtras } from './model-extras.js';
+import { llamaServerArgs, OPTION_KEYS, setOptions, type ModelOptions } from './model-options.js';
+import { BUILTIN_BACKEND_NAME } from '../backends/backend-names.js';
+import { LLAMA_SERVER_TEMPLATE_NAME } from '../backends/llama-server-template.js';
 import { normalizeGroups } from './normalize-groups.js';
 import { resolvePath } from './resolve-path.js';
 import type { BackendTemplate, ModelConfig } from './types.js';
@@ -68,7 +71,24 @@ export function buildModel(input: BuildModelInput): BuiltModel {
     if (!(e instanceof CommandLineError)) throw e;
     return fail(['args'], e.message);
   }
-  const argList = [...(input.leadingArgs ?? []), ...written];
+  const options: ModelOptions = {
+    mmproj: entry.mmproj ? resolvePath(entry.mmproj, { homeDir: input.homeDir, baseDir: input.baseDir }) : null,
+    embeddings: entry.embeddings ?? false,
+    threads: entry.threads ?? null,
+    parallel: entry.parallel ?? null,
+    gpuLayers: entry.gpu_layers ?? null,
+    f16: entry.f16 ?? null,
+  };
+  const optionArgs: string[] = [];
+  if (backend === LLAMA_SERVER_TEMPLATE_NAME) optionArgs.push(...llamaServerArgs(options));
+  else if (backend !== BUILTIN_BACKEND_NAME) {
+    // Only llama-server's flags are known; the built-in backend reads these from the model's config.
+    const by = backend ? `backend "${backend}"` : 'its own cmd';
+    for (const k of setOptions(options)) {
+      input.warnings.push(`${source.file}: ${[...at, OPTION_KEYS[k]].join('.')}: ignored, ${by} is not told about it (put it in args)`);
+    }
+  }
+  const argList = [...(input.leadingArgs ?? []), ...optionArgs, ...written];
   const args = argList.map(quoteArg).join(' ');
   const argv = splitCommandLine(args);
   const cmdKey: YamlPath = backend ? ['backend'] : ['cmd'];
@@ -120,6 +140,7 @@ export function buildModel(input: BuildModelInput): BuiltModel {
       sourceFile: source.file,
       sourceKind: input.sourceKind,
       ...modelExtras(entry, fail),
+      ...options,
     },
   };
 }

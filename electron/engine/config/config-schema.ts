@@ -56,6 +56,12 @@ const modelFields = {
       set_params: z.record(z.string().min(1), z.unknown()).nullish(),
     })
     .nullish(),
+  mmproj: z.string().min(1).nullish(),
+  embeddings: z.boolean().nullish(),
+  threads: z.number().int().positive().nullish(),
+  parallel: z.number().int().positive().nullish(),
+  gpu_layers: z.number().int().nullish(),
+  f16: z.boolean().nullish(),
 };
 
 export const modelEntrySchema = z.strictObject(modelFields);
@@ -71,6 +77,8 @@ export const mainConfigSchema = z.strictObject({
   listen: z.string().nullish(),
   state_dir: z.string().min(1).nullish(),
   models_dir: z.string().min(1).nullish(),
+  discover: z.array(z.string().min(1)).nullish(),
+  discover_backend: z.string().min(1).nullish(),
   api_key: z.string().min(1).nullish(),
   watchdog: watchdogPatchSchema.nullish(),
   backends: z.record(z.string().min(1), backendTemplateSchema).nullish(),
@@ -91,6 +99,8 @@ export const localAiModelSchema = z.looseObject({
   ...modelFields,
   name: z.string().min(1),
   parameters: z.looseObject({ model: z.string().min(1).nullish() }).nullish(),
-  gpu_layers: z.number().int().nullish(),
+  disabled: z.boolean().nullish(),
+  /** LocalAI backend options, `key:value` each, e.g. `parallel:4`. */
+  options: z.array(z.string()).nullish(),
 });
 export type LocalAiModelYaml = z.infer<typeof localAiModelSchema>;

@@ -14,8 +14,22 @@ listen: 127.0.0.1:11500
 # state_dir: ~/.local/state/loadout
 
 # Optional: a directory of LocalAI-style model YAML files (name, backend,
-# parameters.model, pinned, concurrency_groups, context_size, gpu_layers).
+# parameters.model, context_size, gpu_layers, threads, embeddings, mmproj, f16,
+# options: [parallel:N], disabled, pinned, concurrency_groups). GGUF files in it
+# are discovered too. Keys Loadout does not use are reported, never dropped silently.
 models_dir: null
+
+# Folders scanned for *.gguf files: each model found is listed (source:
+# discovered) and loads with one click; "Add to config" makes it permanent.
+# Split files (-00001-of-0000N) are one model; an mmproj file is attached to
+# the models in its folder. Remove the "# " in front of the ones you use:
+discover:
+#   - ~/.lmstudio/models              # LM Studio
+#   - ~/.cache/huggingface/hub        # Hugging Face hub cache
+#   - ~/.cache/llama.cpp              # llama.cpp's -hf downloads
+# Which template runs discovered models (default: llama-server when it is on
+# PATH, else the built-in backend):
+# discover_backend: llama-server
 
 # Optional: when set, every /api and /v1 request needs "Authorization: Bearer <key>".
 api_key: null
@@ -52,7 +66,7 @@ watchdog:
 # A built-in llama-server template exists even when it is not listed here:
 backends:
 #   llama-server:
-#     cmd: llama-server --host 127.0.0.1 --port \${PORT} -m \${MODEL} \${ARGS}
+#     cmd: llama-server --host 127.0.0.1 --port \${PORT} -m \${MODEL} --alias \${NAME} \${ARGS}
 #     health: /health
 
 # Your models. Remove the "# " in front of the example to try it:

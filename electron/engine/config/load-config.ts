@@ -78,12 +78,20 @@ async function resolve(yamlSource: YamlSource, opts: LoadConfigOptions, warnings
   const modelsDir = y.models_dir == null ? null : resolvePath(y.models_dir, { homeDir, baseDir });
   if (modelsDir) models.push(...(await loadModelsDir(modelsDir, { backends, env, homeDir, warnings })));
   checkUniqueNames(models);
+  const discover = [...(y.discover ?? []).map((d) => resolvePath(d, { homeDir, baseDir })), ...(modelsDir ? [modelsDir] : [])];
+  const discoverBackend = y.discover_backend ?? null;
+  if (discoverBackend !== null && !backends[discoverBackend]) {
+    const known = Object.keys(backends).sort().join(', ');
+    throw new ConfigInvalid(source.errorAt(['discover_backend'], `unknown backend "${discoverBackend}"; define it under backends: (known: ${known})`));
+  }
 
   return {
     file: source.file,
     listen,
     stateDir: y.state_dir == null ? defaultStateDir(env, opts.platform ?? process.platform, homeDir) : resolvePath(y.state_dir, { homeDir, baseDir }),
     modelsDir,
+    discover: [...new Set(discover)],
+    discoverBackend,
     apiKey,
     watchdog: applyWatchdogPatch(DEFAULT_WATCHDOG, y.watchdog ?? {}),
     backends,

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildModel, type BuiltModel } from './build-model.js';
 import { ConfigInvalid } from './config-invalid.js';
-import { localAiModelSchema, type ModelEntry } from './config-schema.js';
+import { localAiModelSchema, type LocalAiModelYaml, type ModelEntry } from './config-schema.js';
 import { issueToConfigError } from './issue-to-config-error.js';
 import { formatConfigError, type BackendTemplate } from './types.js';
 import { YamlSource } from './yaml-source.js';
@@ -61,17 +61,21 @@ function buildFromFile(source: YamlSource, dir: string, ctx: ModelsDirContext): 
     ctx.warnings.push(formatConfigError(source.errorAt([forbidden], why, 'key')));
     return null;
   }
+  // LocalAI's `disabled: true` hides a model; it is not loadable here either.
+  if (y.disabled) return null;
+  ctx.warnings.push(...ignoredKeys(source.file, y));
 
   const modelPath = y.parameters?.model ?? y.model;
   const entry: ModelEntry = {
     health: y.health, model: modelPath, args: y.args, aliases: y.aliases, pinned: y.pinned,
     concurrency_groups: y.concurrency_groups, ttl: y.ttl, vram: y.vram, unlisted: y.unlisted, context_size: y.context_size,
+    mmproj: y.mmproj, embeddings: y.embeddings, threads: y.threads, gpu_layers: y.gpu_layers, f16: y.f16,
+    parallel: y.parallel ?? parallelOption(source.file, y.options ?? [], ctx.warnings),
   };
   const leadingArgs: string[] = [];
   if (y.backend == null || LLAMA_CPP_BACKENDS.has(y.backend)) {
     entry.backend = 'llama-server';
     if (y.context_size != null) leadingArgs.push('-c', String(y.context_size));
-    if (y.gpu_layers != null) leadingArgs.push('-ngl', String(y.gpu_layers));
   } else if (ctx.backends[y.backend]) {
     entry.backend = y.backend;
   } else {
@@ -83,4 +87,29 @@ function buildFromFile(source: YamlSource, dir: string, ctx: ModelsDirContext): 
     homeDir: ctx.homeDir, baseDir: dir, leadingArgs, warnings: ctx.warnings,
     modelKey: y.parameters?.model != null || y.model == null ? ['parameters', 'model'] : ['model'],
   });
+}
+
+/** Top-level keys Loadout reads from a LocalAI file; every other key is reported as ignored. */
+const READ_KEYS = new Set([...Object.keys(localAiModelSchema.shape)]);
+
+/** A warning per key of `y` that nothing reads (LocalAI has dozens: templates, roles, stopwords…). */
+function ignoredKeys(file: string, y: LocalAiModelYaml): string[] {
+  const out: string[] = [];
+  for (const key of Object.keys(y)) if (!READ_KEYS.has(key)) out.push(`${file}: ${key}: ignored, Loadout does not use this LocalAI key`);
+  for (const key of Object.keys(y.parameters ?? {})) {
+    if (key !== 'model') out.push(`${file}: parameters.${key}: ignored, request defaults are not applied (clients send their own)`);
+  }
+  return out;
+}
+
+/** `parallel:N` (or `n_parallel:N`) from LocalAI's `options`; every other option is reported as ignored. */
+function parallelOption(file: string, options: string[], warnings: string[]): number | null {
+  let parallel: number | null = null;
+  options.forEach((opt, i) => {
+    const [key, value] = opt.split(':', 2).map((p) => p.trim());
+    const n = Number(value);
+    if ((key === 'parallel' || key === 'n_parallel') && Number.isInteger(n) && n > 0) parallel = n;
+    else warnings.push(`${file}: options.${i}: "${opt}" ignored, Loadout reads only parallel:N`);
+  });
+  return parallel;
 }

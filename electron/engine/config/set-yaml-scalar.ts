@@ -23,6 +23,52 @@ export function setYamlScalar(file: string, text: string, mapPath: YamlPath, key
   return next;
 }
 
+/**
+ * `text` with a new map `key:` holding `entries` added to the map at `mapPath` (e.g. a model under
+ * `models:`), written as a block after the last existing entry so the rest of the file is untouched.
+ * Throws when `key` already exists there or the file is not valid YAML.
+ */
+export function addYamlMap(file: string, text: string, mapPath: YamlPath, key: string, entries: Record<string, string | number | boolean>): string {
+  const source = new YamlSource(file, text);
+  const syntax = source.syntaxError();
+  if (syntax) throw new Error(`cannot edit ${formatConfigError(syntax)}`);
+  if (source.locate([...mapPath, key]) !== null) throw new Error(`${[...mapPath, key].join('.')} already exists in ${file}`);
+  const located = source.locate(mapPath);
+  const map = located?.value;
+  const lines = [`${formatScalar(key)}:`, ...Object.entries(entries).map(([k, v]) => `  ${k}: ${formatScalar(v)}`)];
+  let next = isMap(map) ? insertPair(source, map, lines) : emptyParent(source, located?.key ?? null, map ?? null, lines);
+  if (next === null) {
+    const doc = source.doc;
+    if (!isMap(map)) doc.setIn(mapPath, doc.createNode({}));
+    doc.setIn([...mapPath, key], doc.createNode(entries));
+    next = doc.toString();
+  }
+  const check = new YamlSource(file, next);
+  if (check.syntaxError() || Object.entries(entries).some(([k, v]) => check.doc.getIn([...mapPath, key, k]) !== v)) {
+    throw new Error(`cannot add ${[...mapPath, key].join('.')} to ${file} without changing its structure`);
+  }
+  return next;
+}
+
+/**
+ * `lines` as the first entries of a map that is still empty (`models:` followed only by comments,
+ * as in the default config): right after the key's line, indented one step, so the comments
+ * below stay where they are.
+ */
+function emptyParent(source: YamlSource, key: Node | null, value: Node | null, lines: string[]): string | null {
+  const empty = value === null || (isScalar(value) && (value.value === null || value.value === ''));
+  if (!empty || !key?.range) return null;
+  const { text } = source;
+  const lineStart = text.lastIndexOf('\n', key.range[0] - 1) + 1;
+  const indent = text.slice(lineStart, key.range[0]);
+  if (!/^[ ]*$/.test(indent)) return null;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const lineEnd = text.indexOf('\n', key.range[1]);
+  const at = lineEnd < 0 ? text.length : lineEnd + 1;
+  const head = lineEnd < 0 ? text + eol : text.slice(0, at);
+  return head + lines.map((l) => `${indent}  ${l}${eol}`).join('') + text.slice(at);
+}
+
 function spliced(source: YamlSource, mapPath: YamlPath, key: string, value: string | number | boolean): string | null {
   const scalar = formatScalar(value);
   const map = source.locate(mapPath)?.value;

@@ -77,8 +77,11 @@ export interface ModelConfig {
   unlisted: boolean;
   /** The file that defines this model; `pinned` is written back there. */
   sourceFile: string;
-  /** `main` = the `models:` map of the config file; `models_dir` = a LocalAI-style YAML of its own. */
-  sourceKind: 'main' | 'models_dir';
+  /**
+   * `main` = the `models:` map of the config file; `models_dir` = a LocalAI-style YAML of its own;
+   * `discovered` = a GGUF file found in a `discover:` folder (`sourceFile` is the GGUF file).
+   */
+  sourceKind: 'main' | 'models_dir' | 'discovered';
   /** Loaded when the service starts. */
   preload?: boolean;
   /** How the backend is launched and stopped beyond `cmd` (absent = the defaults). */
@@ -90,6 +93,31 @@ export interface ModelConfig {
   description?: string | null;
   /** A streaming chat request that has to wait for a load is told about it as `reasoning_content`. */
   sendLoadingState?: boolean;
+  /** What the GGUF header says (discovered models). */
+  gguf?: GgufFacts | null;
+  /** Multimodal projector file (`--mmproj`). */
+  mmproj?: string | null;
+  /** Serve embeddings (`--embeddings`); LocalAI's `embeddings: true`. */
+  embeddings?: boolean;
+  /** CPU threads (`-t`). */
+  threads?: number | null;
+  /** Parallel request slots (`-np`); LocalAI's `options: [parallel:N]`. */
+  parallel?: number | null;
+  /** Layers offloaded to the GPU (`-ngl`). */
+  gpuLayers?: number | null;
+  /** LocalAI's `f16`: an f16 KV cache when true (llama.cpp's default), f32 when false. */
+  f16?: boolean | null;
+}
+
+/** A discovered model's facts, from its GGUF header(s). */
+export interface GgufFacts {
+  /** Every file of the model, first shard first. */
+  files: string[];
+  sizeBytes: number;
+  architecture: string | null;
+  parameterCount: number;
+  quantization: string | null;
+  contextLength: number | null;
 }
 
 /** Launch details a model may set; each null/undefined means Loadout's default. */
@@ -138,6 +166,10 @@ export interface LoadoutConfig {
   listen: { host: string; port: number };
   stateDir: string;
   modelsDir: string | null;
+  /** Folders scanned for `*.gguf` (`discover:`), plus models_dir; absolute. */
+  discover?: string[];
+  /** The template discovered models use; null = `llama-server` when on PATH, else `builtin`. */
+  discoverBackend?: string | null;
   apiKey: string | null;
   watchdog: WatchdogSettings;
   backends: Record<string, BackendTemplate>;

@@ -4,7 +4,7 @@ import { isMap } from 'yaml';
 import { watchdogPatchSchema } from '../../../shared/settings.js';
 import { atomicWriteFile } from './atomic-write-file.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { setYamlScalar } from './set-yaml-scalar.js';
+import { addYamlMap, setYamlScalar } from './set-yaml-scalar.js';
 import type { ModelConfig } from './types.js';
 import { YamlSource, type YamlPath } from './yaml-source.js';
 
@@ -15,6 +15,8 @@ const queue = new KeyedQueue();
 
 /** Sets `pinned` where `model` is defined: `models.<name>.pinned`, or a models_dir file's top level. */
 export function writePinned(model: ModelConfig, pinned: boolean): Promise<void> {
+  // A discovered model's sourceFile is its GGUF file; pinning one adds it to the config (see service-impl).
+  if (model.sourceKind === 'discovered') return Promise.reject(new Error(`model "${model.name}" is not in a config file yet`));
   const mapPath: YamlPath = model.sourceKind === 'main' ? ['models', model.name] : [];
   return edit(model.sourceFile, (file, text) => {
     const source = new YamlSource(file, text);
@@ -34,6 +36,11 @@ export function writeWatchdogSettings(file: string, patch: Record<string, string
   return edit(file, (f, text) =>
     Object.entries(patch).reduce((t, [key, value]) => setYamlScalar(f, t, ['watchdog'], key, value), text),
   );
+}
+
+/** Adds `models.<name>` with `fields` to the config file (a discovered model made permanent). */
+export function writeModelEntry(file: string, name: string, fields: Record<string, string | number | boolean>): Promise<void> {
+  return edit(file, (f, text) => addYamlMap(f, text, ['models'], name, fields));
 }
 
 function edit(file: string, change: (file: string, text: string) => string): Promise<void> {

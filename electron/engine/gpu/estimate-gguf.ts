@@ -1,5 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { gguf } from '@huggingface/gguf';
+import { num, type Metadata } from '../gguf/gguf-header.js';
+import { shardFiles } from '../gguf/gguf-shards.js';
 
 export interface GgufEstimate {
   weightsBytes: number;
@@ -14,14 +16,6 @@ const UBATCH = 512;
 const F16 = 2;
 const F32 = 4;
 
-type Metadata = Record<string, unknown>;
-
-function num(md: Metadata, key: string): number | null {
-  const v = md[key];
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  return null;
-}
 
 /** head_count_kv is a per-layer array in some models (e.g. with sliding-window layers); sum it. */
 function kvHeadsTimesLayers(md: Metadata, arch: string, nLayer: number, nHead: number): number {
@@ -51,7 +45,9 @@ export async function estimateGgufBytes(file: string, contextSize: number | null
   }
   // Tensor data runs from the data offset to the end of the file (padding included): exact
   // for any quantization without a per-type size table.
-  const weightsBytes = Math.max(0, size - dataOffset);
+  // A split model's other shards are (almost) all tensor data too.
+  let weightsBytes = Math.max(0, size - dataOffset);
+  for (const shard of shardFiles(file).slice(1)) weightsBytes += await stat(shard).then((s) => s.size, () => 0);
   const arch = typeof md['general.architecture'] === 'string' ? md['general.architecture'] : '';
   const nLayer = num(md, `${arch}.block_count`);
   const nEmbd = num(md, `${arch}.embedding_length`);

@@ -26,6 +26,7 @@ const HOOKS_BY_EVENT: { [T in EventType]: (e: LoadoutEventOf<T>) => HookName[] }
   model_unpinned: () => [],
   config_reloaded: () => [],
   config_invalid: () => [],
+  config_warning: () => [],
   settings_changed: () => [],
   orphans_reaped: () => [],
 };

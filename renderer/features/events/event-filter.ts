@@ -43,6 +43,7 @@ export function eventTone(type: EventType): EventTone {
       return 'info';
     case 'model_evicted':
     case 'orphans_reaped':
+    case 'config_warning':
       return 'warn';
     case 'model_failed':
     case 'load_refused':

@@ -1,11 +1,19 @@
 import { memo } from 'react';
-import { modelMemory } from '../../../shared/model-view.js';
+import { modelMemory, type ModelView } from '../../../shared/model-view.js';
 import { humanBytes } from '../../../shared/units.js';
 import { useActions, useDashboard } from '../../store/hooks.js';
 import { canUnload, displayState, lastError } from '../../store/selectors.js';
 import { IdleCountdown } from './IdleCell.js';
 import { PinSwitch } from './PinSwitch.js';
 import { StateBadge } from './StateBadge.js';
+
+/** `discovered · qwen3 · 8.2B · Q4_K_M · 4.7 GiB` for a model found by discovery. */
+function ggufLine(model: ModelView): string {
+  if (model.source !== 'discovered' || !model.gguf) return '';
+  const g = model.gguf;
+  const params = g.parameters >= 1e9 ? `${(g.parameters / 1e9).toFixed(1)}B` : g.parameters >= 1e6 ? `${(g.parameters / 1e6).toFixed(0)}M` : `${g.parameters}`;
+  return ['discovered', g.architecture, params, g.quantization, humanBytes(g.size_bytes)].filter(Boolean).join(' · ');
+}
 
 interface ModelRowProps {
   name: string;
@@ -31,14 +39,19 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
   const mem = modelMemory(model);
   const up = canUnload(model);
   const working = pending === 'load' || pending === 'unload';
-  // Under the name: the backend's pid while it runs, then any aliases.
-  const sub = [model.pid !== null ? `pid ${model.pid}` : '', model.aliases.join(', ')].filter((s) => s !== '').join(' · ');
+  // Under the name: the backend's pid while it runs, then any aliases, then what a found GGUF file is.
+  const sub = [model.pid !== null ? `pid ${model.pid}` : '', model.aliases.join(', '), ggufLine(model)].filter((s) => s !== '').join(' · ');
 
   return (
     <tr aria-rowindex={rowIndex} className={following ? 'row-following' : undefined}>
       <th scope="row" className="col-name">
         <span className="model-name" title={model.name}>{model.name}</span>
         {sub ? <span className="model-sub faint" title={sub}>{sub}</span> : null}
+        {model.source === 'discovered' ? (
+          <button type="button" className="btn btn-ghost btn-small add-btn" aria-label={`Add ${name} to the config`} disabled={pending === 'add'} aria-busy={pending === 'add' || undefined} title={`Write ${name} into the config file`} onClick={() => void actions.addToConfig(name)}>
+            {pending === 'add' ? 'Adding…' : 'Add to config'}
+          </button>
+        ) : null}
       </th>
       <td><StateBadge state={displayState(model)} /></td>
       <td className="num">

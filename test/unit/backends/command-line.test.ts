@@ -56,11 +56,11 @@ describe('expandCommand', () => {
   it('expands the llama-server template, keeping a path with spaces as one argument', () => {
     expect(expandCommand(model(), { port: 40123, env: {} })).toEqual({
       file: 'llama-server',
-      args: ['--host', '127.0.0.1', '--port', '40123', '-m', '/models/Qwen 3.gguf', '-c', '8192', '-ngl', '99'],
+      args: ['--host', '127.0.0.1', '--port', '40123', '-m', '/models/Qwen 3.gguf', '--alias', 'qwen3-8b', '-c', '8192', '-ngl', '99'],
     });
   });
   it('turns a ${ARGS} word into zero arguments when args are empty', () => {
-    expect(expandCommand(model({ args: '' }), { port: 1, env: {} }).args).toEqual(['--host', '127.0.0.1', '--port', '1', '-m', '/models/Qwen 3.gguf']);
+    expect(expandCommand(model({ args: '' }), { port: 1, env: {} }).args).toEqual(['--host', '127.0.0.1', '--port', '1', '-m', '/models/Qwen 3.gguf', '--alias', 'qwen3-8b']);
   });
   it('substitutes macros inside words, and in args', () => {
     const m = model({ cmd: 'srv --listen=127.0.0.1:${PORT} --id=${NAME} ${ARGS}', args: "--alias ${NAME} --t 'a b'" });

@@ -106,7 +106,7 @@ models:
 
   it('offers the built-in llama-server template without a backends: section', async () => {
     const c = await load('models:\n  m:\n    backend: llama-server\n    model: m.gguf\n');
-    expect(model(c, 'm')).toMatchObject({ cmd: 'llama-server --host 127.0.0.1 --port ${PORT} -m ${MODEL} ${ARGS}', health: '/health' });
+    expect(model(c, 'm')).toMatchObject({ cmd: 'llama-server --host 127.0.0.1 --port ${PORT} -m ${MODEL} --alias ${NAME} ${ARGS}', health: '/health' });
   });
 
   it('uses llama-server for a model that names only a model file', async () => {

@@ -24,6 +24,10 @@ export function model(name: string, over: Partial<ModelView> = {}): ModelView {
     queued: 0,
     cooldown_until: null,
     ram_bytes: null,
+    source: 'config',
+    model_file: null,
+    mmproj: null,
+    gguf: null,
     ...over,
   };
 }

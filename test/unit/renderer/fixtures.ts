@@ -8,7 +8,8 @@ export function model(name: string, over: Partial<ModelView> = {}): ModelView {
   return {
     name, state: 'stopped', pinned: false, groups: [], pid: null, port: null, inflight: 0,
     loaded_at: null, last_used_at: null, idle_deadline: null, vram_bytes: null, error: null,
-    aliases: [], backend: 'llama-server', vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null, ...over,
+    aliases: [], backend: 'llama-server', vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null,
+    source: 'config', model_file: null, mmproj: null, gguf: null, ...over,
   };
 }
 
@@ -23,6 +24,7 @@ const DATA: { [T in EventType]: EventDataMap[T] } = {
   model_unpinned: {},
   config_reloaded: { file: '/c.yaml', models: 2 },
   config_invalid: { file: '/c.yaml', line: 3, column: 4, key: 'models.x' },
+  config_warning: { warnings: ['/c.yaml: x: ignored'] },
   settings_changed: { changed: ['idle_timeout'] },
   orphans_reaped: { pids: [9] },
 };
@@ -54,6 +56,6 @@ export function gpu(over: Partial<GpuSnapshot> = {}): GpuSnapshot {
 export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
   return {
     models: [model('b'), model('a')], settings: settings(), gpu: gpu(), gpu_history: [], events: [],
-    last_seq: 0, config_file: '/c.yaml', config_error: null, version: '0.1.0', ...over,
+    last_seq: 0, config_file: '/c.yaml', config_error: null, config_warnings: [], version: '0.1.0', ...over,
   };
 }

@@ -37,6 +37,16 @@ describe('applyPush', () => {
     expect(good.configError).toBeNull();
   });
 
+  it('shows the warnings of the newest config_warning event, and the snapshot replaces them', () => {
+    const warned = applyPush(initialState(), { type: 'event', event: event(1, 'config_warning', { model: null, data: { warnings: ['a.yaml: template: ignored'] } }) });
+    expect(warned.configWarnings).toEqual(['a.yaml: template: ignored']);
+    const kept = applyPush(warned, { type: 'event', event: event(2, 'model_ready') });
+    expect(kept.configWarnings).toEqual(['a.yaml: template: ignored']);
+    const cleared = applyPush(kept, { type: 'event', event: event(3, 'config_warning', { model: null, data: { warnings: [] } }) });
+    expect(cleared.configWarnings).toEqual([]);
+    expect(applySnapshot(cleared, snapshot({ config_warnings: ['b.yaml: x: ignored'] })).configWarnings).toEqual(['b.yaml: x: ignored']);
+  });
+
   it('replaces one model and keeps the sorted name list when the name is known', () => {
     const s = applySnapshot(initialState(), snapshot());
     expect(s.names).toEqual(['a', 'b']);
