@@ -6,6 +6,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '../seeded-random.js';
 import { encodeGguf, type GgufTensor, type GgufValue } from './gguf-writer.js';
 
 export interface TinyModelSpec {
@@ -118,18 +119,6 @@ function gpt2Vocab(): Record<string, GgufValue> {
   };
 }
 
-/** mulberry32: a small seeded generator, so every run writes the same weights. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Parameters of a spec: what its weights take in F32 is 4 bytes each. */
 export function paramCount(spec: TinyModelSpec, vocab: number): number {
   const kv = (spec.embd / spec.heads) * spec.kvHeads;
@@ -142,7 +131,7 @@ export function encodeTinyModel(spec: TinyModelSpec, seed = 42): Buffer {
   const nVocab = (vocab['tokenizer.ggml.tokens'] as { value: string[] }).value.length;
   const headDim = spec.embd / spec.heads;
   const kv = headDim * spec.kvHeads;
-  const rand = seeded(seed);
+  const rand = seededRandom(seed);
   const random = (dims: number[]): Float32Array => Float32Array.from({ length: dims[0]! * (dims[1] ?? 1) }, () => (rand() * 2 - 1) * 0.08);
   const ones = (n: number): Float32Array => new Float32Array(n).fill(1);
   const tensors: GgufTensor[] = [{ name: 'token_embd.weight', dims: [spec.embd, nVocab], data: random([spec.embd, nVocab]) }];
