@@ -32,7 +32,7 @@ const CALL_LIMIT_MS = 60_000;
 export async function call<T = unknown>(url: string, method: string, path: string, body?: unknown): Promise<HttpResult<T>> {
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${method} ${path} did not answer within ${CALL_LIMIT_MS / 1000} s`)), CALL_LIMIT_MS);
+    timer = setTimeout(() => reject(new Error(`${method} ${path} ${body === undefined ? '' : JSON.stringify(body)} did not answer within ${CALL_LIMIT_MS / 1000} s`)), CALL_LIMIT_MS);
   });
   try {
     return await Promise.race([http<T>(url, method, path, body), hung]);

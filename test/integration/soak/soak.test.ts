@@ -62,13 +62,19 @@ describe('soak: loadout serve under mixed load', () => {
     const url = await serve.url;
     const work = new Workload(url, Object.keys(MODELS));
     const rands = Array.from({ length: WORKERS }, (_, i) => seededRandom(SEED + i));
+    // A failure says what the server looked like then: its models and its latest events.
+    const explain = async (error: unknown): Promise<never> => {
+      const models = await listModels(url).catch(() => []);
+      const events = await allEvents(url).catch(() => []);
+      const state = models.map((m) => `${m.name}:${m.state}:${m.pid ?? '-'}:inflight ${m.inflight}`).join(', ');
+      const recent = events.slice(-25).map((e) => `${e.seq} ${e.type} ${e.model ?? '-'} ${e.reason ?? ''}`).join('\n  ');
+      throw new Error(`${String(error)} (LOADOUT_SOAK_SEED=${SEED} replays the run)\nmodels: ${state}\nlast events:\n  ${recent}`);
+    };
     const round = async (until: (ops: number) => boolean): Promise<void> => {
       await Promise.all(rands.map(async (rand) => {
         for (let ops = 0; !until(ops); ops++) await work.step(rand);
-      }));
-      await untilConsistent(url, dir.tag).catch((error: unknown) => {
-        throw new Error(`${String(error)} (LOADOUT_SOAK_SEED=${SEED} replays the run)`);
-      });
+      })).catch(explain);
+      await untilConsistent(url, dir.tag).catch(explain);
     };
 
     // Warm up (first starts, JIT, buffers), then measure the baseline with nothing loaded.
