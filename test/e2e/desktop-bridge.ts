@@ -53,13 +53,13 @@ ${outputText}
 }
 
 /**
- * Makes `page` the renderer of `window` (a window main created on the fake electron): the app origin is
+ * Makes `page` the renderer of `win` (a window main created on the fake electron): the app origin is
  * served by main's registered `app` protocol handler, the preload runs first, invokes and sends reach
  * `ipcMain`, and what main sends to the window's webContents is delivered to the page in order.
  * Returns the page URL of what main loaded into the window, and the pushes that could not be delivered.
  */
-export async function attachRenderer(page: Page, window: BrowserWindow): Promise<{ url: string; deliveryErrors: string[] }> {
-  const contents: FakeWebContents = window.webContents;
+export async function attachRenderer(page: Page, win: BrowserWindow): Promise<{ url: string; deliveryErrors: string[] }> {
+  const contents: FakeWebContents = win.webContents;
   const handler = fake.protocol.handlers.get('app');
   if (!handler) throw new Error('main registered no app:// protocol handler');
   await page.route(`${PAGE_ORIGIN}/**`, async (route) => {
@@ -75,12 +75,12 @@ export async function attachRenderer(page: Page, window: BrowserWindow): Promise
     // One after the other, so the page sees pushes in the order main sent them.
     delivered = delivered.then(() =>
       page
-        .evaluate(([c, a]) => (window as unknown as { __electronDeliver(c: string, a: unknown[]): void }).__electronDeliver(c, a), [channel, args] as const)
+        .evaluate(([c, a]) => (globalThis as unknown as { __electronDeliver(c: string, a: unknown[]): void }).__electronDeliver(c, a), [channel, args] as const)
         .catch((error: unknown) => void (page.isClosed() || deliveryErrors.push(String(error)))),
     );
   });
   await page.addInitScript(preloadScript());
-  const loaded = window.callsOf('loadURL').at(-1)?.[0];
+  const loaded = win.callsOf('loadURL').at(-1)?.[0];
   if (typeof loaded !== 'string') throw new Error('main loaded nothing into the window');
   return { url: toPageUrl(loaded), deliveryErrors };
 }

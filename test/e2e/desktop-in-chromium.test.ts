@@ -67,7 +67,7 @@ describe('desktop app: main in Node, preload and dashboard in Chromium', () => {
   it('shows the models over IPC, through the real preload', async () => {
     await page.getByRole('status', { name: 'Connection: Connected' }).waitFor({ timeout: WAIT_MS });
     await waitForText(row('alpha').locator('.badge'), /^stopped$/i, 'alpha to be listed as stopped');
-    expect(await page.evaluate(() => Object.keys((window as unknown as { loadout: object }).loadout).sort())).toEqual(['invoke', 'onEvent']);
+    expect(await page.evaluate(() => Object.keys((globalThis as unknown as { loadout: object }).loadout).sort())).toEqual(['invoke', 'onEvent']);
   });
 
   it('loads a model from the dashboard: a real backend starts and the tray follows', async () => {

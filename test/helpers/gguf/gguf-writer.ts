@@ -82,11 +82,18 @@ function writeValue(out: Bytes, v: GgufValue): void {
   if (v.type === 'float32s') return writeArray(out, T.float32, v.value, (n) => out.f32(n));
   if (v.type === 'int32s') return writeArray(out, T.int32, v.value, (n) => out.i32(n));
   out.u32(T[v.type]);
-  if (v.type === 'uint32') out.u32(v.value);
-  else if (v.type === 'int32') out.i32(v.value);
-  else if (v.type === 'float32') out.f32(v.value);
-  else if (v.type === 'bool') out.u8(v.value ? 1 : 0);
-  else out.str(v.value);
+  switch (v.type) {
+    case 'uint32':
+      return out.u32(v.value);
+    case 'int32':
+      return out.i32(v.value);
+    case 'float32':
+      return out.f32(v.value);
+    case 'bool':
+      return out.u8(v.value ? 1 : 0);
+    case 'string':
+      return out.str(v.value);
+  }
 }
 
 /** The whole file: `GGUF`, version 3, counts, metadata, tensor infos, then the aligned tensor data. */

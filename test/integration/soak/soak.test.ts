@@ -1,5 +1,6 @@
 // A bounded soak of a real `loadout serve` with fake backends: mixed loads, unloads, pins, plain and
-// streamed requests and crashes from concurrent clients, through the public HTTP API only. Between
+// streamed requests and crashes from concurrent clients, through the public HTTP API only. Every call
+// must be answered (served or refused with a reason) within a minute: progress. Between
 // rounds the API and the process table must agree (no orphan, no ghost), and at the end the server's
 // open files and RSS must be back where they were, its event numbers contiguous, and SIGTERM must leave
 // nothing behind. LOADOUT_SOAK_SECONDS sets the length (60 by default, as CI runs it);
