@@ -32,6 +32,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          // Main's composition root runs in Node against the fake (desktop-in-chromium.test.ts).
+          alias: { electron: fakeElectron },
         },
       },
     ],

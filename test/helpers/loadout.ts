@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { LoadoutEvent } from '../../shared/events.js';
+import type { GpuSnapshot } from '../../shared/gpu.js';
 import type { ModelView } from '../../shared/model-view.js';
+import type { Push } from '../../shared/push.js';
 import type { Service, ServiceOptions } from '../../electron/service.js';
 
 export const FAKE_BACKEND = fileURLToPath(new URL('../fixtures/fake-backend.mjs', import.meta.url));
@@ -393,6 +395,49 @@ export class TestService {
     let last: ModelView | null = null;
     await waitUntil(async () => cond((last = await this.model(name))), timeoutMs, `model ${name} (last: ${JSON.stringify(last)})`);
     return last!;
+  }
+
+  /**
+   * Resolves with the first view of `name` for which `cond` holds: the current one, or the next one the
+   * service pushes. Event-driven (no polling); the bound only turns a hang into a readable failure, and
+   * is generous because a busy machine may take seconds to sample a GPU.
+   */
+  waitView(name: string, cond: (m: ModelView) => boolean, timeoutMs = 20_000): Promise<ModelView> {
+    return this.waitPush((p) => (p.type === 'model' && p.model.name === name && cond(p.model) ? p.model : null), async () => {
+      const now = await this.model(name);
+      return cond(now) ? now : null;
+    }, timeoutMs, `model ${name}`);
+  }
+
+  /** Like waitView, for the GPU snapshot (`GET /api/gpu` and the `gpu` pushes). */
+  waitGpu(cond: (g: GpuSnapshot) => boolean, timeoutMs = 20_000): Promise<GpuSnapshot> {
+    return this.waitPush((p) => (p.type === 'gpu' && cond(p.gpu) ? p.gpu : null), async () => {
+      const now = (await this.req<GpuSnapshot>('GET', '/api/gpu')).json;
+      return cond(now) ? now : null;
+    }, timeoutMs, 'GPU snapshot');
+  }
+
+  /** Subscribes first, then reads the current state, so that no change can fall between the two. */
+  private waitPush<T>(match: (p: Push) => T | null, current: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let last: Push | null = null;
+      let done = false;
+      const finish = (value: T | null, error?: Error): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        off();
+        if (error) reject(error);
+        else resolve(value as T);
+      };
+      const off = this.service.onPush((p) => {
+        const hit = match(p);
+        if (hit !== null) finish(hit);
+        else last = p;
+      });
+      const timer = setTimeout(() => finish(null, new Error(`timed out after ${timeoutMs}ms waiting for ${what}; last push: ${JSON.stringify(last)}`)), timeoutMs);
+      current().then((hit) => void (hit !== null && finish(hit)), (error: unknown) => finish(null, error instanceof Error ? error : new Error(String(error))));
+    });
   }
 
   /** Stops the service; then no process of this test may be left. */

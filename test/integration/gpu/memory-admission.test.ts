@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadoutEventOf } from '../../../shared/events.js';
 import type { GpuSnapshot } from '../../../shared/gpu.js';
-import { perTestService, waitUntil, type ConfigOptions, type TestService } from '../../helpers/loadout.js';
+import { perTestService, type ConfigOptions, type TestService } from '../../helpers/loadout.js';
 
 // GPU memory against a fake nvidia-smi first on PATH: one 24 GiB card whose used memory is the sum of
 // the fake backends' --vram-mib files (children included) plus what "another app" holds.
@@ -43,7 +43,7 @@ describe('GPU memory', () => {
     const s = await boot({ models: { a: { args: '--vram-mib 3000 --fork-child --child-vram-mib 1000' } } });
     const a = await s.load('a');
     expect(a.status).toBe(200);
-    const m = await s.waitModel('a', (v) => v.vram_bytes === 4000 * MiB);
+    const m = await s.waitView('a', (v) => v.vram_bytes === 4000 * MiB);
     const snap = await gpu(s);
     expect(snap.source).toBe('nvidia-smi');
     expect(snap.processes.filter((p) => p.model === 'a').map((p) => p.used_bytes).sort()).toEqual([1000 * MiB, 3000 * MiB]);
@@ -54,18 +54,20 @@ describe('GPU memory', () => {
     const s = await boot({ models: { a: { args: '--vram-mib 10000', vram: '10000MiB' }, b: { args: '--vram-mib 10000', vram: '10000MiB' }, c: { args: '--vram-mib 8000', vram: '8000MiB' } } });
     expect((await s.load('a')).status).toBe(200);
     expect((await s.load('b')).status).toBe(200);
-    await s.waitModel('b', (v) => v.vram_bytes === 10000 * MiB);
-    await s.waitModel('a', (v) => v.vram_bytes === 10000 * MiB);
-    await s.chat('b'); // a is now the least recently used
+    // Wait for the samples (events, not time: a busy machine may take seconds to run nvidia-smi).
+    await s.waitView('b', (v) => v.vram_bytes === 10000 * MiB);
+    await s.waitView('a', (v) => v.vram_bytes === 10000 * MiB);
+    await s.waitGpu((g) => g.devices[0]?.used_bytes === 20000 * MiB);
+    expect((await s.chat('b')).status).toBe(200); // a is now the least recently used
     const c = await s.load('c');
     expect(c.status).toBe(200);
     const evicted = s.of('model_evicted') as LoadoutEventOf<'model_evicted'>[];
     expect(evicted.map((e) => [e.model, e.reason, e.data.for])).toEqual([['a', 'memory', 'c']]);
     expect(evicted[0]!.data.vram_bytes).toBe(10000 * MiB);
     // The stop is reported once the memory is back, with the device use before and after.
-    const stopped = s.of('model_stopped', 'a') as LoadoutEventOf<'model_stopped'>[];
-    expect(stopped[0]!.data).toMatchObject({ vram_before: 20000 * MiB, vram_after: 10000 * MiB });
-    expect(stopped[0]!.message).toMatch(/GPU memory 19\.5 GiB → 9\.8 GiB/);
+    const stopped = (await s.waitType('model_stopped', 'a', 20_000)) as LoadoutEventOf<'model_stopped'>;
+    expect(stopped.data).toMatchObject({ vram_before: 20000 * MiB, vram_after: 10000 * MiB });
+    expect(stopped.message).toMatch(/GPU memory 19\.5 GiB → 9\.8 GiB/);
     expect((await s.model('b')).state).toBe('ready');
   });
 
@@ -73,8 +75,8 @@ describe('GPU memory', () => {
     const s = await boot({ models: { a: { args: '--vram-mib 12000', pinned: true }, b: { args: '--vram-mib 8000', vram: '8000MiB' } } });
     writeFileSync(join(gpuDir, 'other'), '6000'); // another application holds 6000 MiB
     expect((await s.load('a')).status).toBe(200);
-    await s.waitModel('a', (v) => v.vram_bytes === 12000 * MiB);
-    await waitUntil(async () => (await gpu(s)).devices[0]!.used_bytes === 18000 * MiB, 5000, 'other app memory visible');
+    await s.waitView('a', (v) => v.vram_bytes === 12000 * MiB);
+    await s.waitGpu((g) => g.devices[0]?.used_bytes === 18000 * MiB); // the other app's memory is visible
     const b = await s.load('b');
     expect(b.status).toBe(409);
     expect(b.json.error.code).toBe('no_memory');
@@ -96,8 +98,8 @@ describe('GPU memory', () => {
     expect(ev.model).toBe('a');
     expect(ev.message).toMatch(/above memory_threshold 90%/);
     // Once a's memory is back (15000/24576 = 61 %), nothing else goes: b is pinned and use is below the threshold.
-    await waitUntil(async () => (await gpu(s)).devices[0]!.used_bytes === 15000 * MiB, 5000, 'memory released');
-    await s.waitModel('a', (v) => v.state === 'stopped');
+    await s.waitGpu((g) => g.devices[0]?.used_bytes === 15000 * MiB); // memory released
+    await s.waitView('a', (v) => v.state === 'stopped');
     expect(s.of('model_evicted')).toHaveLength(1);
     expect((await s.model('b')).state).toBe('ready');
   });
@@ -109,7 +111,7 @@ describe('GPU memory', () => {
       const s = await boot({ models: { a: { args: '--vram-mib 2000' } } });
       expect((await s.load('a')).status).toBe(200);
       // The stream died after its first sample; the sampler restarts it and attribution resumes.
-      await s.waitModel('a', (v) => v.vram_bytes === 2000 * MiB, 10_000);
+      await s.waitView('a', (v) => v.vram_bytes === 2000 * MiB);
       expect(existsSync(join(gpuDir, 'die-once')), 'the fake nvidia-smi stream died once').toBe(false);
       const snap = await gpu(s);
       expect(snap.error ?? null).toBeNull();

@@ -1,22 +1,27 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyModels } from '../../helpers/gguf/tiny-models.js';
 import { REPO_ROOT, TAG_VAR, teardown, TestDir, TestService, waitUntil } from '../../helpers/loadout.js';
 
-// Loadout in front of a real llama.cpp inference server (node-llama-cpp) on the tiny GGUF fixtures:
-// real model loading, real generation, real streaming. node-llama-cpp is not a project dependency
-// (its prebuilt binaries are large); `.ci/run` installs it into .tmp/llama. Skipped where absent.
+// Loadout in front of a real llama.cpp inference server (node-llama-cpp) on tiny generated GGUF models
+// (test/helpers/gguf): real model loading, real generation, real streaming. These tests need
+// node-llama-cpp's native build in LOADOUT_LLAMA_MODULES or .tmp/llama (`.ci/run` installs it there);
+// where it is absent they are skipped, and say so.
 
 const LLAMA_MODULES = process.env.LOADOUT_LLAMA_MODULES ?? join(REPO_ROOT, '.tmp', 'llama', 'node_modules');
-const GGUF = join(REPO_ROOT, '..', 'shared', 'fixtures', 'gguf');
 const SERVER = join(REPO_ROOT, 'test', 'fixtures', 'llama-node-server.mjs');
-const available = existsSync(join(LLAMA_MODULES, 'node-llama-cpp', 'package.json')) && existsSync(join(GGUF, 'tiny-spm.gguf'));
+const available = existsSync(join(LLAMA_MODULES, 'node-llama-cpp', 'package.json'));
+const skipReason = `no node-llama-cpp in ${LLAMA_MODULES} (npm install --prefix .tmp/llama node-llama-cpp@3.21.1, or set LOADOUT_LLAMA_MODULES)`;
+if (!available) console.warn(`SKIPPED: real-model tests: ${skipReason}`);
 
-describe.skipIf(!available)('a real llama.cpp backend (node-llama-cpp)', () => {
+describe.skipIf(!available)(`a real llama.cpp backend (node-llama-cpp)${available ? '' : ` — SKIPPED: ${skipReason}`}`, () => {
   const dir = new TestDir();
   let svc: TestService;
 
   beforeAll(async () => {
+    const GGUF = join(dir.path, 'models');
+    writeTinyModels(GGUF);
     const q = JSON.stringify;
     svc = await TestService.start(dir, [
       '# real model tests',

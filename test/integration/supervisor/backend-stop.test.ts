@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../../electron/engine/supervisor/process-info.js';
+import type { ExitInfo } from '../../../electron/engine/supervisor/backend-process.js';
 import { Harness, waitForLine, waitGone } from './harness.js';
 
 let h: Harness;
@@ -69,12 +70,16 @@ describe('BackendProcess stop', () => {
 
   it('kills the children of a backend that crashed on its own', async () => {
     h = new Harness();
-    const b = await h.backend(['--fork-child', '--child-ignore-sigterm', '--exit-after', '300']);
-    const exited = new Promise((resolve) => b.onExit(resolve));
+    // The crash is triggered by a request once the child is known to be running, never by a timer: a
+    // timer raced the child's start-up on a busy machine (the group was killed before it said a word).
+    const b = await h.backend(['--fork-child', '--child-ignore-sigterm', '--crash-on-request']);
+    const exited = new Promise<ExitInfo>((resolve) => b.onExit(resolve));
     expect((await b.start()).ok).toBe(true);
     await waitForLine(h.logs, 'fake', /child \d+ sleeping/);
     const [child] = h.forkedChildren();
-    await exited;
+    expect(isProcessAlive(child!)).toBe(true);
+    await fetch(`http://127.0.0.1:${b.spec.port}/v1/models`).catch(() => null); // the backend dies mid-request
+    expect(await exited).toEqual({ exitCode: 3, signal: null });
     expect(await waitGone(child!)).toBe(true);
   });
 });

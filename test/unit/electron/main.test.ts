@@ -10,6 +10,8 @@ import { recordingCommands, model } from './fixtures.js';
 // the decisions (those have their own tests).
 const state = vi.hoisted(() => ({
   stops: 0,
+  /** Settles the pending `service.stop()`: until then every backend is still running. */
+  finishStop: null as null | ((error?: Error) => void),
   started: [] as unknown[],
   ensured: [] as string[],
   listeners: [] as ((p: unknown) => void)[],
@@ -35,7 +37,12 @@ vi.mock('../../../electron/service.js', () => ({
       configFile: '/home/u/.config/loadout/config.yaml',
       onPush: (l: (p: Push) => void) => (state.listeners.push(l as (p: unknown) => void), () => undefined),
       onLog: () => () => undefined,
-      stop: async () => void state.stops++,
+      stop: () => {
+        state.stops++;
+        return new Promise<void>((resolve, reject) => {
+          state.finishStop = (error) => (error ? reject(error) : resolve());
+        });
+      },
     };
   },
 }));
@@ -54,7 +61,7 @@ describe('main', () => {
     // main runs on import: each test loads it afresh, together with a fresh fake electron.
     vi.resetModules();
     fake = await import('../../fakes/electron.js');
-    Object.assign(state, { stops: 0, started: [], ensured: [], listeners: [] });
+    Object.assign(state, { stops: 0, finishStop: null, started: [], ensured: [], listeners: [] });
   });
   afterEach(() => {
     process.argv = argv;
@@ -79,12 +86,52 @@ describe('main', () => {
     expect(fake.BrowserWindow.instances).toHaveLength(1);
   });
 
+  /** A few turns of the event loop: what main does next without waiting for anything happens in them. */
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  };
+
   it('quits from the tray only after the service stopped every backend', async () => {
     await boot(['--hidden']);
     const menu = fake.Tray.instances[0]?.menu?.template as MenuItemConstructorOptions[];
     (menu.find((i) => i.label === 'Quit Loadout')?.click as () => void)();
-    await vi.waitFor(() => expect(fake.app.callsOf('exit')).toEqual([[0]]));
+    await vi.waitFor(() => expect(state.stops).toBe(1));
+    await settle();
+    // The service is still stopping its backends: the app must still be running.
+    expect(fake.app.ended).toBe(false);
+    expect(fake.app.callsOf('exit')).toEqual([]);
+    expect(fake.Tray.instances[0]?.isDestroyed()).toBe(false);
+    state.finishStop!();
+    await vi.waitFor(() => expect(fake.app.ended).toBe(true));
+    expect(fake.app.lifecycle).toEqual(['ready', 'exit(0)']);
+    expect(fake.Tray.instances[0]?.isDestroyed()).toBe(true);
     expect(state.stops).toBe(1);
+  });
+
+  it('holds app.quit() (Cmd+Q, logout) in before-quit until the backends are down, then exits', async () => {
+    await boot();
+    fake.app.quit();
+    expect(fake.app.lifecycle).toEqual(['ready', 'before-quit', 'quit-cancelled(before-quit)']);
+    await vi.waitFor(() => expect(state.stops).toBe(1));
+    fake.app.quit(); // asked again while stopping: the same stop, not a second one
+    await settle();
+    expect(fake.app.ended).toBe(false);
+    expect(state.stops).toBe(1);
+    expect(fake.BrowserWindow.instances[0]?.isDestroyed()).toBe(false);
+    state.finishStop!();
+    await vi.waitFor(() => expect(fake.app.exitCode).toBe(0));
+    expect(fake.app.lifecycle.at(-1)).toBe('exit(0)');
+    expect(fake.BrowserWindow.instances[0]?.isDestroyed()).toBe(true);
+  });
+
+  it('still exits when stopping the service fails, after it finished trying', async () => {
+    await boot(['--hidden']);
+    fake.app.quit();
+    await vi.waitFor(() => expect(state.stops).toBe(1));
+    await settle();
+    expect(fake.app.ended).toBe(false);
+    state.finishStop!(new Error('a backend would not die'));
+    await vi.waitFor(() => expect(fake.app.exitCode).toBe(0));
   });
 
   it('steps aside when another instance holds the lock', async () => {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY, resolveRendererFile } from '../../../../electron/desktop/renderer-files.js';
 import { registerAppScheme, serveRenderer } from '../../../../electron/desktop/renderer-protocol.js';
-import { protocol, resetElectronFake } from '../../../fakes/electron.js';
+import { app, protocol, resetElectronFake } from '../../../fakes/electron.js';
 
 const dir = path.resolve('/app/dist/renderer');
 
@@ -46,6 +46,7 @@ describe('serveRenderer', () => {
   });
 
   it('answers with the file, its type and the strict CSP header', async () => {
+    await app.whenReady(); // protocol.handle works only once the app is ready
     const read: string[] = [];
     serveRenderer(protocol, dir, async (file) => (read.push(file), new TextEncoder().encode('<html></html>')));
     const res = await protocol.handlers.get('app')?.(new Request('app://ui/index.html'));
@@ -60,6 +61,7 @@ describe('serveRenderer', () => {
   });
 
   it('answers 403 for traversal and 404 for a missing file', async () => {
+    await app.whenReady();
     serveRenderer(protocol, dir, async () => Promise.reject(Object.assign(new Error('ENOENT'), { code: 'ENOENT' })));
     const handler = protocol.handlers.get('app');
     expect((await handler?.(new Request('app://ui/..%2f..%2fetc%2fpasswd')))?.status).toBe(403);

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BrowserWindow, resetElectronFake } from '../../../fakes/electron.js';
+import { app, BrowserWindow, resetElectronFake } from '../../../fakes/electron.js';
 import { DashboardWindow } from '../../../../electron/window/dashboard-window.js';
 import { dashboardWindowOptions } from '../../../../electron/window/window-options.js';
 
@@ -16,7 +16,10 @@ function setup() {
 }
 
 describe('DashboardWindow', () => {
-  beforeEach(() => resetElectronFake());
+  beforeEach(async () => {
+    resetElectronFake();
+    await app.whenReady(); // windows exist only once the app is ready
+  });
 
   it('creates the window lazily, hardened, and shows it once ready', () => {
     const { dashboard, hardened } = setup();
