@@ -16,6 +16,8 @@ export interface BuildModelInput {
   at: YamlPath;
   sourceKind: ModelConfig['sourceKind'];
   backends: Record<string, BackendTemplate>;
+  /** The template of a model with neither `backend` nor `cmd`: llama-server when on PATH, else builtin. */
+  defaultBackend: string;
   env: Record<string, string | undefined>;
   homeDir: string;
   /** Relative `model` paths resolve against this directory. */
@@ -49,9 +51,9 @@ export function buildModel(input: BuildModelInput): BuiltModel {
   if (entry.cmd) {
     const problem = commandTemplateProblem(entry.cmd);
     if (problem) fail(['cmd'], problem);
-    template = { cmd: entry.cmd, health: '/health', env: {} };
+    template = { cmd: entry.cmd, health: '/health', env: {}, protocol: 'http' };
   } else {
-    backend = entry.backend ?? 'llama-server';
+    backend = entry.backend ?? input.defaultBackend;
     const found = input.backends[backend];
     if (!found) {
       const known = Object.keys(input.backends).sort().join(', ');
@@ -114,6 +116,7 @@ export function buildModel(input: BuildModelInput): BuiltModel {
       contextSize: entry.context_size ?? contextSizeFromArgs(argv),
       backend,
       unlisted: entry.unlisted ?? false,
+      protocol: entry.protocol ?? template.protocol,
       sourceFile: source.file,
       sourceKind: input.sourceKind,
     },

@@ -12,6 +12,8 @@ const LLAMA_CPP_BACKENDS = new Set(['llama-cpp', 'llama.cpp', 'llama']);
 
 export interface ModelsDirContext {
   backends: Record<string, BackendTemplate>;
+  /** What LocalAI's llama.cpp backends map to: llama-server when installed, else builtin. */
+  defaultBackend: string;
   env: Record<string, string | undefined>;
   homeDir: string;
   warnings: string[];
@@ -52,11 +54,12 @@ function buildFromFile(source: YamlSource, dir: string, ctx: ModelsDirContext): 
   const entry: ModelEntry = {
     cmd: y.cmd, health: y.health, model: modelPath, args: y.args, env: y.env, aliases: y.aliases, pinned: y.pinned,
     concurrency_groups: y.concurrency_groups, ttl: y.ttl, vram: y.vram, unlisted: y.unlisted, context_size: y.context_size,
+    protocol: y.protocol,
   };
   const leadingArgs: string[] = [];
   if (!y.cmd) {
     if (y.backend == null || LLAMA_CPP_BACKENDS.has(y.backend)) {
-      entry.backend = 'llama-server';
+      entry.backend = ctx.defaultBackend;
       if (y.context_size != null) leadingArgs.push('-c', String(y.context_size));
       if (y.gpu_layers != null) leadingArgs.push('-ngl', String(y.gpu_layers));
     } else if (ctx.backends[y.backend]) {
@@ -67,7 +70,7 @@ function buildFromFile(source: YamlSource, dir: string, ctx: ModelsDirContext): 
     }
   }
   return buildModel({
-    name: y.name, entry, source, at: [], sourceKind: 'models_dir', backends: ctx.backends, env: ctx.env,
+    name: y.name, entry, source, at: [], sourceKind: 'models_dir', backends: ctx.backends, defaultBackend: ctx.defaultBackend, env: ctx.env,
     homeDir: ctx.homeDir, baseDir: dir, leadingArgs, warnings: ctx.warnings,
     modelKey: y.parameters?.model != null || y.model == null ? ['parameters', 'model'] : ['model'],
   });

@@ -59,16 +59,21 @@ export interface ModelConfig {
   backend: string | null;
   /** Left out of `GET /v1/models`. */
   unlisted: boolean;
+  /** How the backend is spoken to: OpenAI-compatible HTTP, or LocalAI's gRPC `backend.proto`. */
+  protocol: BackendProtocol;
   /** The file that defines this model; `pinned` is written back there. */
   sourceFile: string;
   /** `main` = the `models:` map of the config file; `models_dir` = a LocalAI-style YAML of its own. */
   sourceKind: 'main' | 'models_dir';
 }
 
+export type BackendProtocol = 'http' | 'grpc';
+
 export interface BackendTemplate {
   cmd: string;
   health: string;
   env: Record<string, string>;
+  protocol: BackendProtocol;
 }
 
 export interface LoadoutConfig {

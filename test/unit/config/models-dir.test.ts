@@ -11,7 +11,7 @@ const HOME = '/home/user';
 const tmp = useTempDir();
 
 async function loadFixture(name: string) {
-  return loadConfig(path.join(FIXTURES, name, 'config.yaml'), { homeDir: HOME, env: {} });
+  return loadConfig(path.join(FIXTURES, name, 'config.yaml'), { homeDir: HOME, env: {}, llamaServerOnPath: true });
 }
 
 async function okFixture(name: string): Promise<{ config: LoadoutConfig; warnings: string[] }> {
@@ -40,6 +40,7 @@ describe('models_dir (LocalAI model files)', () => {
       vramBytes: null,
       contextSize: 8192,
       unlisted: false,
+      protocol: 'http',
       sourceFile: path.join(dir, 'qwen.yaml'),
       sourceKind: 'models_dir',
     });
