@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { GpuHistoryPoint, GpuSnapshot } from '../shared/gpu.js';
 import { createCommandHandlers } from './api/commands.js';
 import { HttpServer } from './api/http/server.js';
-import { ProcessLauncher } from './engine/backends/process-launcher.js';
+import { BackendLauncher } from './engine/backends/backend-launcher.js';
 import { ConfigWatcher } from './engine/config/config-watcher.js';
 import { loadConfig } from './engine/config/load-config.js';
 import { parseListen } from './engine/config/parse-listen.js';
@@ -63,7 +63,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     events.append({ type: 'orphans_reaped', model: null, reason: null, message: `stopped ${reaped.length} backend(s) left over from a previous run: ${reaped.map((r) => `${r.model} (pid ${r.pid})`).join(', ')}`, data: { pids: reaped.map((r) => r.pid) } });
   }
   const logs = new LogStore({ clock });
-  const launcher = new ProcessLauncher({ spawner: nodeSpawner, clock, logs, records, logger, env: process.env });
+  const launcher = new BackendLauncher({ spawner: nodeSpawner, clock, logs, records, logger, env: process.env });
   const engine = new Engine({
     config,
     launcher,

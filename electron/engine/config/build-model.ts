@@ -87,7 +87,9 @@ export function buildModel(input: BuildModelInput): BuiltModel {
       fail(m && usedMacros(args).includes(m) ? ['args'] : cmdKey, `\${${m}}: environment variable ${v} is not set`);
     }
   }
-  if (argList.length > 0 && !usedMacros(template.cmd).includes('ARGS')) {
+  const protocol = entry.protocol ?? template.protocol;
+  // A gRPC backend gets its args as LoadModel options, not on its command line.
+  if (argList.length > 0 && protocol === 'http' && !usedMacros(template.cmd).includes('ARGS')) {
     input.warnings.push(`${source.file}: ${[...at, 'args'].join('.')}: ignored, the command has no \${ARGS}`);
   }
 
@@ -116,7 +118,7 @@ export function buildModel(input: BuildModelInput): BuiltModel {
       contextSize: entry.context_size ?? contextSizeFromArgs(argv),
       backend,
       unlisted: entry.unlisted ?? false,
-      protocol: entry.protocol ?? template.protocol,
+      protocol,
       sourceFile: source.file,
       sourceKind: input.sourceKind,
     },

@@ -2,7 +2,7 @@ import type { ChatHistoryItem, ChatWrapper, LlamaContextSequence, LlamaEmbedding
 import { LoadoutError } from '../../../../shared/errors.js';
 import type { LlamaOptions } from '../llama-args.js';
 import type { Embeddings, FinishReason, Generation, Inference } from '../openai/inference.js';
-import type { ChatRequest, CompletionRequest, Sampling } from '../openai/openai-requests.js';
+import { SAMPLING_DEFAULTS as DEFAULTS, type ChatRequest, type CompletionRequest, type Sampling } from '../openai/openai-requests.js';
 import { SlotPool } from './slot-pool.js';
 
 type NodeLlama = typeof import('node-llama-cpp');
@@ -22,9 +22,6 @@ type GenerationOptions = ReturnType<typeof sampling> & {
   stopOnAbortSignal: true;
 };
 type GenerationRun = (sequence: LlamaContextSequence, opts: GenerationOptions) => Promise<{ response: string; metadata: { stopReason: string } }>;
-
-/** llama-server's sampling defaults, so an answer does not depend on which backend served it. */
-const DEFAULTS = { temperature: 0.8, topK: 40, topP: 0.95 };
 
 /**
  * node-llama-cpp behind the `Inference` interface: one model, one context with a sequence per

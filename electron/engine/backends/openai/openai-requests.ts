@@ -34,7 +34,11 @@ const completionSchema = z.looseObject({
 const embeddingSchema = z.looseObject({
   model: z.string().optional(),
   input: z.union([z.string().transform((s) => [s]), z.array(z.string()).min(1)]),
+  encoding_format: z.enum(['float', 'base64']).nullish(),
 });
+
+/** llama-server's sampling defaults, so an answer does not depend on which backend served it. */
+export const SAMPLING_DEFAULTS = { temperature: 0.8, topK: 40, topP: 0.95 } as const;
 
 export interface Sampling {
   maxTokens: number | null;
@@ -95,7 +99,13 @@ export function parseCompletionRequest(body: unknown): CompletionRequest {
   return { ...toSampling(b), prompt: b.prompt };
 }
 
-/** The texts to embed. */
-export function parseEmbeddingRequest(body: unknown): string[] {
-  return parse(embeddingSchema, body).input;
+export interface EmbeddingRequest {
+  inputs: string[];
+  /** `base64`: each vector as little-endian float32 bytes (the `openai` npm client asks for this). */
+  encoding: 'float' | 'base64';
+}
+
+export function parseEmbeddingRequest(body: unknown): EmbeddingRequest {
+  const b = parse(embeddingSchema, body);
+  return { inputs: b.input, encoding: b.encoding_format ?? 'float' };
 }

@@ -34,11 +34,12 @@ export function usageChunk(m: ResponseMeta, object: string, g: Generation) {
   return { id: m.id, object, created: m.created, model: m.model, choices: [], usage: usage(g) };
 }
 
-export function embeddingList(model: string, e: Embeddings) {
+export function embeddingList(model: string, e: Embeddings, encoding: 'float' | 'base64') {
+  const encode = (v: number[]) => (encoding === 'base64' ? Buffer.from(Float32Array.from(v).buffer).toString('base64') : v);
   return {
     object: 'list',
     model,
-    data: e.vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })),
+    data: e.vectors.map((v, index) => ({ object: 'embedding', index, embedding: encode(v) })),
     usage: { prompt_tokens: e.promptTokens, total_tokens: e.promptTokens },
   };
 }

@@ -54,8 +54,8 @@ export function createOpenAiServer(inference: Inference, opts: OpenAiServerOptio
       });
     }
     if (path === '/v1/embeddings') {
-      const inputs = parseEmbeddingRequest(await readJsonBody(req));
-      return sendJson(res, 200, embeddingList(model, await inference.embed(inputs, abort.signal)));
+      const { inputs, encoding } = parseEmbeddingRequest(await readJsonBody(req));
+      return sendJson(res, 200, embeddingList(model, await inference.embed(inputs, abort.signal), encoding));
     }
     throw new LoadoutError('not_found', `no route ${req.method} ${path}`);
   };
