@@ -80,7 +80,7 @@ export class LlamaRuntime implements Inference {
       this.disposers.unshift(() => embedder.dispose());
       log('llama: embeddings enabled');
     }
-    this.wrapper = lib.resolveChatWrapper(model);
+    this.wrapper = chatWrapperFor(lib, model, log);
     this.slots = new SlotPool(Array.from({ length: parallel }, () => context.getSequence()));
     log(`llama: chat template ${this.wrapper.wrapperName}`);
   }
@@ -151,6 +151,23 @@ export class LlamaRuntime implements Inference {
     if (!lib || !model || !wrapper || !slots) throw new LoadoutError('busy', 'the model is still loading');
     return { lib, model, wrapper, slots };
   }
+}
+
+/**
+ * The model's own Jinja chat template, as llama-server applies it. node-llama-cpp's resolver would
+ * also find a matching built-in wrapper, but it renders the template against every one of them
+ * (seconds on every load); it is the fallback for a model without a usable template.
+ */
+function chatWrapperFor(lib: NodeLlama, model: LlamaModel, log: (line: string) => void): ChatWrapper {
+  const template = model.fileInfo.metadata.tokenizer?.chat_template;
+  if (typeof template === 'string' && template.length > 0) {
+    try {
+      return new lib.JinjaTemplateChatWrapper({ template, tokenizer: model.tokenizer });
+    } catch (err) {
+      log(`llama: the model's chat template cannot be used (${err instanceof Error ? err.message : String(err)}); using a built-in one`);
+    }
+  }
+  return lib.resolveChatWrapper(model);
 }
 
 /** OpenAI messages as node-llama-cpp's history, ending in the (empty) model turn to generate. */
