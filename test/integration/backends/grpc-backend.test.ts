@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelView } from '../../../shared/model-view.js';
-import { assertBuilt, ServeProcess } from '../../helpers/cli.js';
-import { alive, gone, http, taggedPids, TAG_VAR, TestDir, waitUntil, type ErrorJson } from '../../helpers/loadout.js';
+import { alive, gone, http, TAG_VAR, TestDir, waitUntil, type ErrorJson } from '../../helpers/loadout.js';
+import { OpenAiServe, realBackendConfigHead } from '../../helpers/openai-serve.js';
 
 // LocalAI gRPC backends under a real `loadout serve`: a backend written against backend.proto
 // (test/fixtures/grpc-backend.mjs) is brought up with Health + LoadModel, and OpenAI clients talk to
@@ -15,67 +15,52 @@ const GRPC_BACKEND = fileURLToPath(new URL('../../fixtures/grpc-backend.mjs', im
 const GGUF = fileURLToPath(new URL('../../fixtures/gguf/tiny-spm.gguf', import.meta.url));
 
 const dir = new TestDir();
-let serve: ServeProcess;
+let serve: OpenAiServe;
 let url: string;
 let client: OpenAI;
 
 async function logText(model: string): Promise<string> {
-  const r = await http<{ lines: { text: string }[] }>(url, 'GET', `/api/models/${model}/logs?tail=200`);
-  return r.json.lines.map((l) => l.text).join('\n');
+  return (await serve.logLines(model)).join('\n');
 }
 
 beforeAll(async () => {
-  assertBuilt();
   const q = JSON.stringify;
   const models = join(dir.path, 'models');
   mkdirSync(models);
   // A LocalAI model file naming the backend by a template of the main config.
   writeFileSync(join(models, 'echo-localai.yaml'), ['name: echo-localai', 'backend: localai-echo', 'context_size: 1024', 'parameters:', `  model: ${q(GGUF)}`, ''].join('\n'));
   const template = (extra: string) => `${q(process.execPath)} ${q(GRPC_BACKEND)} --addr 127.0.0.1:\${PORT}${extra}`;
-  dir.write(
-    [
-      'listen: 127.0.0.1:0',
-      `state_dir: ${q(dir.stateDir)}`,
-      `models_dir: ${q(models)}`,
-      'watchdog:',
-      '  idle_check: false',
-      '  stop_timeout: 2s',
-      // Longer than the test's own timeout: a load that waited for it would fail the test.
-      '  health_timeout: 120s',
-      'backends:',
-      '  localai-echo:',
-      `    cmd: ${q(template(''))}`,
-      '    protocol: grpc',
-      `    env: { ${TAG_VAR}: ${q(dir.tag)} }`,
-      'models:',
-      '  echo:',
-      '    backend: localai-echo',
-      `    model: ${q(GGUF)}`,
-      '    args: -c 2048 -ngl 12 -t 3 -np 2 --embeddings use_jinja:true',
-      '  refused:',
-      `    cmd: ${q(template(' --refuse-load "unsupported model architecture: mamba9"'))}`,
-      '    protocol: grpc',
-      `    env: { ${TAG_VAR}: ${q(dir.tag)} }`,
-      `    model: ${q(GGUF)}`,
-      '  crashes:',
-      `    cmd: ${q(template(' --exit-on-predict --no-status'))}`,
-      '    protocol: grpc',
-      `    env: { ${TAG_VAR}: ${q(dir.tag)} }`,
-      `    model: ${q(GGUF)}`,
-      '',
-    ].join('\n'),
-  );
-  serve = new ServeProcess(dir.configFile);
-  url = await serve.url;
-  client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+  serve = await OpenAiServe.start(dir, [
+    // A health timeout longer than the test's own timeout: a load that waited for it would fail the test.
+    ...realBackendConfigHead(dir, { stop_timeout: '2s', health_timeout: '120s' }),
+    `models_dir: ${q(models)}`,
+    'backends:',
+    '  localai-echo:',
+    `    cmd: ${q(template(''))}`,
+    '    protocol: grpc',
+    `    env: { ${TAG_VAR}: ${q(dir.tag)} }`,
+    'models:',
+    '  echo:',
+    '    backend: localai-echo',
+    `    model: ${q(GGUF)}`,
+    '    args: -c 2048 -ngl 12 -t 3 -np 2 --embeddings use_jinja:true',
+    '  refused:',
+    `    cmd: ${q(template(' --refuse-load "unsupported model architecture: mamba9"'))}`,
+    '    protocol: grpc',
+    `    env: { ${TAG_VAR}: ${q(dir.tag)} }`,
+    `    model: ${q(GGUF)}`,
+    '  crashes:',
+    `    cmd: ${q(template(' --exit-on-predict --no-status'))}`,
+    '    protocol: grpc',
+    `    env: { ${TAG_VAR}: ${q(dir.tag)} }`,
+    `    model: ${q(GGUF)}`,
+  ]);
+  ({ url, client } = serve);
 });
 
 afterAll(async () => {
-  serve.kill('SIGTERM');
-  const exit = await serve.exited;
-  const left = taggedPids(dir.tag);
-  await dir.cleanup();
-  expect(exit.code).toBe(0);
+  const { code, left } = await serve.stop(dir);
+  expect(code).toBe(0);
   expect(left, 'gRPC backends that outlived loadout serve').toEqual([]);
 });
 

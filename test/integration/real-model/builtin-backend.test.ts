@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findExecutable } from '../../../electron/engine/gpu/find-executable.js';
 import type { ModelView } from '../../../shared/model-view.js';
-import { assertBuilt, ServeProcess } from '../../helpers/cli.js';
-import { alive, http, taggedPids, TAG_VAR, TestDir, type ErrorJson } from '../../helpers/loadout.js';
+import { alive, http, TAG_VAR, TestDir, type ErrorJson } from '../../helpers/loadout.js';
+import { OpenAiServe, realBackendConfigHead } from '../../helpers/openai-serve.js';
 
 /** Loading real models on a busy shared machine takes seconds: a generous bound, never a measured time. */
 const REAL_MODEL_TIMEOUT_MS = 120_000;
@@ -18,47 +18,33 @@ const TINY = fileURLToPath(new URL('../../fixtures/gguf/tiny-spm.gguf', import.m
 const GPT2 = fileURLToPath(new URL('../../fixtures/gguf/tiny-gpt2.gguf', import.meta.url));
 
 const dir = new TestDir();
-let serve: ServeProcess;
+let serve: OpenAiServe;
 let url: string;
 let client: OpenAI;
 
 beforeAll(async () => {
-  assertBuilt();
   const q = JSON.stringify;
   const env = `    env: { ${TAG_VAR}: ${q(dir.tag)} }`;
-  dir.write(
-    [
-      'listen: 127.0.0.1:0',
-      `state_dir: ${q(dir.stateDir)}`,
-      'watchdog:',
-      '  idle_check: false',
-      '  stop_timeout: 5s',
-      '  health_timeout: 60s',
-      'models:',
-      '  tiny:',
-      '    backend: builtin',
-      `    model: ${q(TINY)}`,
-      // One thread: generation on a shared 2-core machine crawls with more.
-      '    args: -c 1024 -np 2 -t 1 --embeddings',
-      env,
-      '  plain:', // neither backend nor cmd: llama-server when installed, else the built-in
-      `    model: ${q(GPT2)}`,
-      '    args: -c 256 -t 1',
-      env,
-      '',
-    ].join('\n'),
-  );
-  serve = new ServeProcess(dir.configFile);
-  url = await serve.url;
-  client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+  serve = await OpenAiServe.start(dir, [
+    ...realBackendConfigHead(dir, { stop_timeout: '5s', health_timeout: '60s' }),
+    'models:',
+    '  tiny:',
+    '    backend: builtin',
+    `    model: ${q(TINY)}`,
+    // One thread: generation on a shared 2-core machine crawls with more.
+    '    args: -c 1024 -np 2 -t 1 --embeddings',
+    env,
+    '  plain:', // neither backend nor cmd: llama-server when installed, else the built-in
+    `    model: ${q(GPT2)}`,
+    '    args: -c 256 -t 1',
+    env,
+  ]);
+  ({ url, client } = serve);
 }, REAL_MODEL_TIMEOUT_MS);
 
 afterAll(async () => {
-  serve.kill('SIGTERM');
-  const exit = await serve.exited;
-  const left = taggedPids(dir.tag);
-  await dir.cleanup();
-  expect(exit.code).toBe(0);
+  const { code, left } = await serve.stop(dir);
+  expect(code).toBe(0);
   expect(left, 'built-in backends that outlived loadout serve').toEqual([]);
 }, REAL_MODEL_TIMEOUT_MS);
 
@@ -125,7 +111,7 @@ describe('the built-in backend (node-llama-cpp)', { timeout: REAL_MODEL_TIMEOUT_
     expect(cmdline[0]).toBe(process.execPath);
     expect(cmdline[1]).toMatch(/dist\/electron\/engine\/backends\/builtin\/server\.js$/);
     expect(readFileSync(`/proc/${pid}/environ`, 'latin1')).toContain('\0ELECTRON_RUN_AS_NODE=1\0');
-    const lines = (await http<{ lines: { text: string }[] }>(url, 'GET', '/api/models/tiny/logs?tail=200')).json.lines.map((l) => l.text);
+    const lines = await serve.logLines('tiny');
     expect(lines).toContain('load_progress: 100%');
     expect(lines.some((l) => /2 slot\(s\) of 512 tokens/.test(l))).toBe(true);
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, TAG_VAR, teardown, TestDir, TestService, waitUntil } from '../../helpers/loadout.js';
+import { realBackendConfigHead } from '../../helpers/openai-serve.js';
 
 /** Loading real models on a busy shared machine takes seconds: a generous bound, never a measured time. */
 const REAL_MODEL_TIMEOUT_MS = 120_000;
@@ -21,12 +22,7 @@ describe('a real llama.cpp backend (node-llama-cpp)', { timeout: REAL_MODEL_TIME
     const q = JSON.stringify;
     svc = await TestService.start(dir, [
       '# real model tests',
-      'listen: 127.0.0.1:0',
-      `state_dir: ${q(dir.stateDir)}`,
-      'watchdog:',
-      '  idle_check: false',
-      '  stop_timeout: 5s',
-      '  health_timeout: 60s',
+      ...realBackendConfigHead(dir, { stop_timeout: '5s', health_timeout: '60s' }),
       'backends:',
       '  llama-node:',
       `    cmd: ${q(`${q(process.execPath)} ${q(SERVER)} --port \${PORT} --model \${MODEL} --name \${NAME} \${ARGS}`)}`,
