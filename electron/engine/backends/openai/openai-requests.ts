@@ -29,11 +29,13 @@ const chatSchema = z.looseObject({
 });
 const completionSchema = z.looseObject({
   ...samplingFields,
-  prompt: z.union([z.string(), z.array(z.string()).length(1, { message: 'one prompt per request' }).transform((p) => p[0] as string)]),
+  prompt: z.union([z.string(), z.array(z.string()).length(1).transform((p) => p[0] as string)], {
+    message: 'expected a string, or a list of one string (one prompt per request)',
+  }),
 });
 const embeddingSchema = z.looseObject({
   model: z.string().optional(),
-  input: z.union([z.string().transform((s) => [s]), z.array(z.string()).min(1)]),
+  input: z.union([z.string().transform((s) => [s]), z.array(z.string()).min(1)], { message: 'expected a string or a list of strings' }),
   encoding_format: z.enum(['float', 'base64']).nullish(),
 });
 
