@@ -1,3 +1,5 @@
+import { BUILTIN_TEMPLATE_NAME } from '../backends/builtin-template.js';
+import { parseLlamaArgs } from '../backends/llama-args.js';
 import { CommandLineError, commandTemplateProblem, quoteArg, splitCommandLine, unknownMacros, usedMacros } from '../backends/command-line.js';
 import { parseDuration, parseSize } from '../../../shared/units.js';
 import { ConfigInvalid } from './config-invalid.js';
@@ -88,6 +90,12 @@ export function buildModel(input: BuildModelInput): BuiltModel {
     }
   }
   const protocol = entry.protocol ?? template.protocol;
+  // The built-in backend and gRPC backends read llama-server's flags themselves: a typo is a config
+  // error here rather than a backend that exits (or a LoadModel that ignores it) later.
+  if (backend === BUILTIN_TEMPLATE_NAME || protocol === 'grpc') {
+    const checked = parseLlamaArgs(argv);
+    if (!checked.ok) fail(['args'], `${checked.error} (the ${protocol === 'grpc' ? 'gRPC' : 'built-in'} backend takes llama-server's -c, -ngl, -t, -np, -b, --embeddings, --mmproj, --mlock, --no-mmap and key:value options)`);
+  }
   // A gRPC backend gets its args as LoadModel options, not on its command line.
   if (argList.length > 0 && protocol === 'http' && !usedMacros(template.cmd).includes('ARGS')) {
     input.warnings.push(`${source.file}: ${[...at, 'args'].join('.')}: ignored, the command has no \${ARGS}`);
