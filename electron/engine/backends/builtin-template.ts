@@ -4,8 +4,11 @@ import { quoteArg } from './command-line.js';
 
 export const BUILTIN_TEMPLATE_NAME = 'builtin';
 
-/** The built-in backend's entry point, next to this file once compiled (dist/electron/engine/backends/builtin/). */
-export const BUILTIN_SERVER_SCRIPT = fileURLToPath(new URL('./builtin/server.js', import.meta.url));
+/**
+ * The built-in backend's entry point, next to this file once compiled (dist/electron/engine/backends/builtin/).
+ * In the packaged app it is unpacked from app.asar (electron-builder.yml), and run from there.
+ */
+export const BUILTIN_SERVER_SCRIPT = fileURLToPath(new URL('./builtin/server.js', import.meta.url)).replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
 
 /**
  * The `builtin` template: Loadout's own Node runs the built-in backend (node-llama-cpp) as a child

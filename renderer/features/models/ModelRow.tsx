@@ -29,8 +29,8 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
   const error = lastError(model, actionError);
   const up = canUnload(model);
   const working = pending === 'load' || pending === 'unload';
-  // Under the name: the backend's pid while it runs, then any aliases.
-  const sub = [model.pid !== null ? `pid ${model.pid}` : '', model.aliases.join(', ')].filter((s) => s !== '').join(' · ');
+  // Under the name: which backend runs it (llama-server, builtin, a template), its pid while it runs, then any aliases.
+  const sub = [model.backend ?? '', model.pid !== null ? `pid ${model.pid}` : '', model.aliases.join(', ')].filter((s) => s !== '').join(' · ');
 
   return (
     <tr aria-rowindex={rowIndex} className={following ? 'row-following' : undefined}>
