@@ -12,6 +12,7 @@ type Gen = (onText: (t: string) => void, signal: AbortSignal) => Promise<Generat
 
 class ScriptedInference implements Inference {
   readyModel: string | null = null;
+  healthy?: (signal: AbortSignal) => Promise<boolean>;
   next: Gen = async () => ({ text: '', finishReason: 'stop', promptTokens: 0, completionTokens: 0 });
   chat(_req: unknown, onText: (t: string) => void, signal: AbortSignal) {
     return this.next(onText, signal);
@@ -45,6 +46,19 @@ describe('the OpenAI server of the built-in and gRPC backends', () => {
     inf.readyModel = 'tiny';
     expect((await http(url, 'GET', '/health')).status).toBe(200);
     expect((await http<{ data: { id: string }[] }>(url, 'GET', '/v1/models')).json.data.map((d) => d.id)).toEqual(['tiny']);
+  });
+
+  it('answers /health 503 once ready when the backend behind it stops answering its own health check', async () => {
+    const inf = new ScriptedInference();
+    inf.readyModel = 'tiny';
+    let alive = true;
+    inf.healthy = async () => alive;
+    const url = await serve(inf);
+    expect((await http(url, 'GET', '/health')).status).toBe(200);
+    alive = false;
+    const r = await http<{ error: { message: string } }>(url, 'GET', '/health');
+    expect(r.status).toBe(503);
+    expect(r.json.error.message).toBe('Backend not answering');
   });
 
   it('streams SSE chunks: role, one per piece of text, the finish reason, usage when asked, [DONE]', async () => {

@@ -66,6 +66,17 @@ export class GrpcInference implements Inference {
     return null;
   }
 
+  /** Whether the backend still answers gRPC Health (behind the bridge's /health once loaded). */
+  async healthy(signal: AbortSignal): Promise<boolean> {
+    try {
+      await this.client.health(HEALTH_DEADLINE_MS, signal);
+      return true;
+    } catch (err) {
+      if (err instanceof GrpcCallError) return false;
+      throw err;
+    }
+  }
+
   chat(req: ChatRequest, onText: (text: string) => void, signal: AbortSignal): Promise<Generation> {
     return this.generate(predictForChat(req), req, onText, signal);
   }

@@ -25,6 +25,11 @@ export interface Inference {
   readonly readyModel: string | null;
   chat(req: ChatRequest, onText: (text: string) => void, signal: AbortSignal): Promise<Generation>;
   complete(req: CompletionRequest, onText: (text: string) => void, signal: AbortSignal): Promise<Generation>;
+  /**
+   * Optional liveness check behind `/health` once ready (a gRPC backend can hang while its process
+   * lives on); false answers 503 so the engine's health checks see it.
+   */
+  healthy?(signal: AbortSignal): Promise<boolean>;
   /** Throws LoadoutError('bad_request') when the model is not configured for embeddings. */
   embed(inputs: string[], signal: AbortSignal): Promise<Embeddings>;
 }

@@ -25,7 +25,9 @@ export function createOpenAiServer(inference: Inference, opts: OpenAiServerOptio
     const path = (req.url ?? '/').split('?')[0];
     const model = inference.readyModel;
     if (path === '/health' && req.method === 'GET') {
-      return model ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 503, { error: { code: 503, message: 'Loading model', type: 'unavailable_error' } });
+      if (!model) return sendJson(res, 503, { error: { code: 503, message: 'Loading model', type: 'unavailable_error' } });
+      if (inference.healthy && !(await inference.healthy(abort.signal))) return sendJson(res, 503, { error: { code: 503, message: 'Backend not answering', type: 'unavailable_error' } });
+      return sendJson(res, 200, { status: 'ok' });
     }
     if (!model) return sendJson(res, 503, { error: { code: 503, message: 'Loading model', type: 'unavailable_error' } });
     if (path === '/v1/models' && req.method === 'GET') return sendJson(res, 200, modelList(model, Math.floor(now() / 1000)));
