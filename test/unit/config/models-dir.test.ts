@@ -58,6 +58,12 @@ describe('models_dir (LocalAI model files)', () => {
     });
   });
 
+  it('runs a llama-cpp LocalAI file on the built-in backend when llama-server is not installed, with the same options', async () => {
+    const r = await loadConfig(path.join(FIXTURES, 'models-dir', 'config.yaml'), { homeDir: HOME, env: {}, llamaServerOnPath: false });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.config.models.find((m) => m.name === 'qwen-localai')).toMatchObject({ backend: 'builtin', args: '-c 8192 -ngl 99', contextSize: 8192, protocol: 'http' });
+  });
+
   it('lets a loadout cmd run a model whose LocalAI backend has no template', async () => {
     const { config } = await okFixture('models-dir');
     expect(config.models.find((m) => m.name === 'custom-localai')).toMatchObject({
