@@ -96,6 +96,9 @@ export function buildModel(input: BuildModelInput): BuiltModel {
     const checked = parseLlamaArgs(argv);
     if (!checked.ok) fail(['args'], `${checked.error} (the ${protocol === 'grpc' ? 'gRPC' : 'built-in'} backend takes llama-server's -c, -ngl, -t, -np, -b, --embeddings, --mmproj, --mlock, --no-mmap and key:value options)`);
   }
+  if (protocol === 'grpc' && entry.health) {
+    input.warnings.push(`${source.file}: ${[...at, 'health'].join('.')}: ignored, a gRPC backend is checked with its gRPC Health call`);
+  }
   // A gRPC backend gets its args as LoadModel options, not on its command line.
   if (argList.length > 0 && protocol === 'http' && !usedMacros(template.cmd).includes('ARGS')) {
     input.warnings.push(`${source.file}: ${[...at, 'args'].join('.')}: ignored, the command has no \${ARGS}`);

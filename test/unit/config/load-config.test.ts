@@ -150,6 +150,12 @@ models:
     expect(c.models.map((m) => [m.name, m.protocol])).toEqual([['a', 'grpc'], ['b', 'grpc'], ['c', 'http']]);
   });
 
+  it('warns that a health path means nothing to a gRPC backend, and takes its args as LoadModel options without a warning', async () => {
+    const file = await tmp.write('config.yaml', 'models:\n  g:\n    cmd: b --addr 127.0.0.1:${PORT}\n    protocol: grpc\n    health: /healthz\n    args: -c 2048\n');
+    const r = await loadConfig(file, { homeDir: HOME, env: {}, llamaServerOnPath: true });
+    expect(r.ok && r.warnings).toEqual([`${file}: models.g.health: ignored, a gRPC backend is checked with its gRPC Health call`]);
+  });
+
   it('resolves relative model paths against the config file directory', async () => {
     const c = await load('models:\n  m:\n    model: weights/m.gguf\n');
     expect(model(c, 'm').model).toBe(path.join(tmp.dir(), 'weights/m.gguf'));
