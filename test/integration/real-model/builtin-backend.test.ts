@@ -81,6 +81,12 @@ describe('the built-in backend (node-llama-cpp)', { timeout: REAL_MODEL_TIMEOUT_
     expect(finish).toBe('length');
   });
 
+  it('without max_tokens, stops when the slot’s context is full (the fixture never emits an end token)', async () => {
+    const r = await client.chat.completions.create({ model: 'tiny', temperature: 0, messages: [{ role: 'user', content: 'go on' }] });
+    expect(r.choices[0]!.finish_reason).toBe('length');
+    expect(r.usage!.prompt_tokens + r.usage!.completion_tokens).toBe(512); // -c 1024 shared by -np 2
+  });
+
   it('continues a raw prompt on /v1/completions', async () => {
     const r = await client.completions.create({ model: 'tiny', prompt: 'once upon a time', max_tokens: 5, temperature: 0 });
     expect(r.choices[0]!.text.length).toBeGreaterThan(0);

@@ -16,6 +16,7 @@ export interface RuntimeSpec {
 }
 
 type GenerationOptions = ReturnType<typeof sampling> & {
+  maxTokens: number;
   onTextChunk: (text: string) => void;
   onToken: (tokens: readonly unknown[]) => void;
   signal: AbortSignal;
@@ -117,8 +118,12 @@ export class LlamaRuntime implements Inference {
   private generate(req: Sampling, promptTokens: number, onText: (text: string) => void, signal: AbortSignal, run: GenerationRun): Promise<Generation> {
     return this.loaded().slots.use(signal, async (sequence) => {
       let completionTokens = 0;
+      // As llama-server: a generation ends when the slot's context is full rather than shifting it
+      // and going on (a model that never emits its end token would otherwise never stop).
+      const room = Math.max(1, sequence.contextSize - promptTokens);
       const r = await run(sequence, {
         ...sampling(req),
+        maxTokens: Math.min(req.maxTokens ?? room, room),
         onTextChunk: onText,
         onToken: (t: readonly unknown[]) => void (completionTokens += t.length),
         signal,
@@ -130,7 +135,7 @@ export class LlamaRuntime implements Inference {
 
   async embed(inputs: string[], signal: AbortSignal): Promise<Embeddings> {
     const { model } = this.loaded();
-    if (!this.embedder) throw new LoadoutError('bad_request', `model "${this.spec.name}" is not configured for embeddings (add --embeddings to its args, or embeddings: true)`);
+    if (!this.embedder) throw new LoadoutError('bad_request', `model "${this.spec.name}" is not configured for embeddings (add --embeddings to its args)`);
     const vectors: number[][] = [];
     let promptTokens = 0;
     for (const input of inputs) {
@@ -186,7 +191,6 @@ function sampling(s: Sampling) {
     temperature: s.temperature ?? DEFAULTS.temperature,
     topK: s.topK ?? DEFAULTS.topK,
     topP: s.topP ?? DEFAULTS.topP,
-    ...(s.maxTokens !== null ? { maxTokens: s.maxTokens } : {}),
     ...(s.seed !== null ? { seed: s.seed } : {}),
     ...(s.stop.length > 0 ? { customStopTriggers: s.stop } : {}),
   };
