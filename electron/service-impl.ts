@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { GpuHistoryPoint, GpuSnapshot } from '../shared/gpu.js';
 import { createCommandHandlers } from './api/commands.js';
 import { HttpServer } from './api/http/server.js';
-import { ProcessLauncher } from './engine/backends/process-launcher.js';
+import { BackendLauncher } from './engine/backends/backend-launcher.js';
 import { ConfigWatcher } from './engine/config/config-watcher.js';
 import { loadConfig } from './engine/config/load-config.js';
 import { parseListen } from './engine/config/parse-listen.js';
@@ -101,7 +101,7 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
   let current = config;
   const hooks = new HookRunner({ spawner: nodeSpawner, clock, logger, env: process.env, hooks: () => current.hooks });
   events.subscribe((e) => hooks.onEvent(e));
-  const launcher = new ProcessLauncher({ spawner: nodeSpawner, clock, logs, records, logger, env: process.env, hooks });
+  const launcher = new BackendLauncher({ spawner: nodeSpawner, clock, logs, records, logger, env: process.env, hooks });
   const engine = new Engine({
     config,
     launcher,

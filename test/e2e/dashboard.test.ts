@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('dashboard', () => {
-  it('loading by click: the row turns ready with its pid, and model_ready shows in Events', async () => {
+  it('loading by click: the row turns ready with its backend and pid, and model_ready shows in Events', async () => {
     await dash.waitState('alpha', 'Stopped');
     await dash.page.getByRole('button', { name: 'Load alpha', exact: true }).click();
 
@@ -33,7 +33,7 @@ describe('dashboard', () => {
     const alpha = await stage.model('alpha');
     expect(alpha.state).toBe('ready');
     expect(alpha.pid).toBeGreaterThan(0);
-    await waitForText(dash.row('alpha').getByRole('rowheader'), `pid ${alpha.pid}`, 'the pid of alpha in its row');
+    await waitForText(dash.row('alpha').getByRole('rowheader'), `fake · pid ${alpha.pid}`, 'the backend and pid of alpha in its row');
     await dash.eventRow('model_ready', 'alpha').first().waitFor({ timeout: WAIT_MS });
     // The button flipped to the opposite action.
     await dash.page.getByRole('button', { name: 'Unload alpha', exact: true }).waitFor({ timeout: WAIT_MS });

@@ -12,4 +12,5 @@ export const LLAMA_SERVER_TEMPLATE: Readonly<BackendTemplate> = Object.freeze({
   cmd: 'llama-server --host 127.0.0.1 --port ${PORT} -m ${MODEL} --alias ${NAME} ${ARGS}',
   health: '/health',
   env: Object.freeze({}) as Record<string, string>,
+  protocol: 'http',
 });

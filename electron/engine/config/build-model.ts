@@ -1,3 +1,5 @@
+import { BUILTIN_TEMPLATE_NAME } from '../backends/builtin-template.js';
+import { parseLlamaArgs } from '../backends/llama-args.js';
 import { CommandLineError, commandTemplateProblem, quoteArg, splitCommandLine, unknownMacros, usedMacros } from '../backends/command-line.js';
 import { parseDuration, parseSize } from '../../../shared/units.js';
 import { ConfigInvalid } from './config-invalid.js';
@@ -5,7 +7,6 @@ import type { ModelEntry } from './config-schema.js';
 import { contextSizeFromArgs } from './context-size-from-args.js';
 import { modelExtras } from './model-extras.js';
 import { llamaServerArgs, OPTION_KEYS, setOptions, type ModelOptions } from './model-options.js';
-import { BUILTIN_BACKEND_NAME } from '../backends/backend-names.js';
 import { LLAMA_SERVER_TEMPLATE_NAME } from '../backends/llama-server-template.js';
 import { normalizeGroups } from './normalize-groups.js';
 import { resolvePath } from './resolve-path.js';
@@ -20,6 +21,8 @@ export interface BuildModelInput {
   at: YamlPath;
   sourceKind: ModelConfig['sourceKind'];
   backends: Record<string, BackendTemplate>;
+  /** The template of a model with neither `backend` nor `cmd`: llama-server when on PATH, else builtin. */
+  defaultBackend: string;
   env: Record<string, string | undefined>;
   homeDir: string;
   /** Relative `model` paths resolve against this directory. */
@@ -53,9 +56,9 @@ export function buildModel(input: BuildModelInput): BuiltModel {
   if (entry.cmd) {
     const problem = commandTemplateProblem(entry.cmd);
     if (problem) fail(['cmd'], problem);
-    template = { cmd: entry.cmd, health: '/health', env: {} };
+    template = { cmd: entry.cmd, health: '/health', env: {}, protocol: 'http' };
   } else {
-    backend = entry.backend ?? 'llama-server';
+    backend = entry.backend ?? input.defaultBackend;
     const found = input.backends[backend];
     if (!found) {
       const known = Object.keys(input.backends).sort().join(', ');
@@ -81,8 +84,12 @@ export function buildModel(input: BuildModelInput): BuiltModel {
   };
   const optionArgs: string[] = [];
   if (backend === LLAMA_SERVER_TEMPLATE_NAME) optionArgs.push(...llamaServerArgs(options));
-  else if (backend !== BUILTIN_BACKEND_NAME) {
-    // Only llama-server's flags are known; the built-in backend reads these from the model's config.
+  else if (backend === BUILTIN_TEMPLATE_NAME) {
+    // The built-in backend takes llama-server's flags, except the KV cache type.
+    optionArgs.push(...llamaServerArgs({ ...options, f16: null }));
+    if (options.f16 === false) input.warnings.push(`${source.file}: ${[...at, 'f16'].join('.')}: ignored, the built-in backend keeps an f16 KV cache`);
+  } else {
+    // Only llama-server's flags are known.
     const by = backend ? `backend "${backend}"` : 'its own cmd';
     for (const k of setOptions(options)) {
       input.warnings.push(`${source.file}: ${[...at, OPTION_KEYS[k]].join('.')}: ignored, ${by} is not told about it (put it in args)`);
@@ -106,7 +113,18 @@ export function buildModel(input: BuildModelInput): BuiltModel {
       fail(m && usedMacros(args).includes(m) ? ['args'] : cmdKey, `\${${m}}: environment variable ${v} is not set`);
     }
   }
-  if (argList.length > 0 && !usedMacros(template.cmd).includes('ARGS')) {
+  const protocol = entry.protocol ?? template.protocol;
+  // The built-in backend and gRPC backends read llama-server's flags themselves: a typo is a config
+  // error here rather than a backend that exits (or a LoadModel that ignores it) later.
+  if (backend === BUILTIN_TEMPLATE_NAME || protocol === 'grpc') {
+    const checked = parseLlamaArgs(argv);
+    if (!checked.ok) fail(['args'], `${checked.error} (the ${protocol === 'grpc' ? 'gRPC' : 'built-in'} backend takes llama-server's -c, -ngl, -t, -np, -b, --embeddings, --mmproj, --mlock, --no-mmap and key:value options)`);
+  }
+  if (protocol === 'grpc' && entry.health) {
+    input.warnings.push(`${source.file}: ${[...at, 'health'].join('.')}: ignored, a gRPC backend is checked with its gRPC Health call`);
+  }
+  // A gRPC backend gets its args as LoadModel options, not on its command line.
+  if (argList.length > 0 && protocol === 'http' && !usedMacros(template.cmd).includes('ARGS')) {
     input.warnings.push(`${source.file}: ${[...at, 'args'].join('.')}: ignored, the command has no \${ARGS}`);
   }
 
@@ -137,6 +155,7 @@ export function buildModel(input: BuildModelInput): BuiltModel {
       unlisted: entry.unlisted ?? false,
       responseTimeoutMs: entry.response_timeout == null ? null : parseDuration(entry.response_timeout),
       preload: entry.preload ?? false,
+      protocol,
       sourceFile: source.file,
       sourceKind: input.sourceKind,
       ...modelExtras(entry, fail),

@@ -8,6 +8,8 @@ const envMap = z.record(
   z.string({ message: 'expected a string; quote numbers such as "1"' }),
 );
 const stringList = z.array(z.string());
+/** `grpc`: a LocalAI backend (backend.proto) rather than an OpenAI-compatible HTTP server. */
+const protocol = z.enum(['http', 'grpc']);
 /** `args` as one command-line string, or a list of single arguments. */
 const args = z.union([z.string(), z.array(z.union([z.string(), z.number()]))]);
 
@@ -62,6 +64,7 @@ const modelFields = {
   parallel: z.number().int().positive().nullish(),
   gpu_layers: z.number().int().nullish(),
   f16: z.boolean().nullish(),
+  protocol: protocol.nullish(),
 };
 
 export const modelEntrySchema = z.strictObject(modelFields);
@@ -71,6 +74,7 @@ export const backendTemplateSchema = z.strictObject({
   cmd: z.string().min(1),
   health: z.string().regex(/^\//, { message: 'a path starting with /' }).nullish(),
   env: envMap.nullish(),
+  protocol: protocol.nullish(),
 });
 
 export const mainConfigSchema = z.strictObject({

@@ -63,11 +63,16 @@ watchdog:
 #   on_failed: ...
 
 # Reusable launch templates. Macros: \${PORT} \${MODEL} \${ARGS} \${NAME} \${env.VAR}.
-# A built-in llama-server template exists even when it is not listed here:
+# Two exist even when they are not listed here: llama-server (below), and builtin, llama.cpp run by
+# Loadout itself (node-llama-cpp in a child process; it takes llama-server's -c -ngl -t -np
+# --embeddings). A model without backend or cmd uses llama-server when it is installed, else builtin.
 backends:
 #   llama-server:
 #     cmd: llama-server --host 127.0.0.1 --port \${PORT} -m \${MODEL} --alias \${NAME} \${ARGS}
 #     health: /health
+#   localai-llama:                # a LocalAI gRPC backend binary (backend.proto)
+#     cmd: /opt/localai/backends/llama-cpp/run.sh --addr 127.0.0.1:\${PORT}
+#     protocol: grpc              # Loadout calls LoadModel and translates the OpenAI routes
 
 # Your models. Remove the "# " in front of the example to try it:
 models:

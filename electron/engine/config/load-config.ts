@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { commandTemplateProblem } from '../backends/command-line.js';
+import { BUILTIN_TEMPLATE_NAME, builtinTemplate } from '../backends/builtin-template.js';
 import { LLAMA_SERVER_TEMPLATE, LLAMA_SERVER_TEMPLATE_NAME } from '../backends/llama-server-template.js';
+import { findExecutable } from '../gpu/find-executable.js';
 import { buildModel, type BuiltModel } from './build-model.js';
 import { ConfigInvalid } from './config-invalid.js';
 import { mainConfigSchema, type MainConfigYaml } from './config-schema.js';
@@ -25,6 +27,10 @@ export interface LoadConfigOptions {
   homeDir?: string;
   /** Picks the default state_dir; default `process.platform`. */
   platform?: NodeJS.Platform;
+  /** The Node (or Electron) that runs the built-in backend; default `process.execPath`. */
+  execPath?: string;
+  /** Whether `llama-server` is installed; default: looked up on PATH. */
+  llamaServerOnPath?: boolean;
 }
 
 export const DEFAULT_LISTEN = { host: '127.0.0.1', port: 11500 } as const;
@@ -71,12 +77,15 @@ async function resolve(yamlSource: YamlSource, opts: LoadConfigOptions, warnings
     warnings.push(`listen ${listen.host}:${listen.port} is reachable from other machines and api_key is not set`);
   }
 
-  const backends = resolveBackends(source, y);
+  const backends = resolveBackends(source, y, opts.execPath ?? process.execPath);
+  // Works with model files alone: without llama-server installed, models run on the built-in backend.
+  const onPath = opts.llamaServerOnPath ?? (await findExecutable('llama-server', env)) !== null;
+  const defaultBackend = onPath ? LLAMA_SERVER_TEMPLATE_NAME : BUILTIN_TEMPLATE_NAME;
   const models: BuiltModel[] = Object.entries(y.models ?? {}).map(([name, entry]) =>
-    buildModel({ name, entry, source, at: ['models', name], sourceKind: 'main', backends, env, homeDir, baseDir, warnings }),
+    buildModel({ name, entry, source, at: ['models', name], sourceKind: 'main', backends, defaultBackend, env, homeDir, baseDir, warnings }),
   );
   const modelsDir = y.models_dir == null ? null : resolvePath(y.models_dir, { homeDir, baseDir });
-  if (modelsDir) models.push(...(await loadModelsDir(modelsDir, { backends, env, homeDir, warnings })));
+  if (modelsDir) models.push(...(await loadModelsDir(modelsDir, { backends, defaultBackend, env, homeDir, warnings })));
   checkUniqueNames(models);
   const discover = [...(y.discover ?? []).map((d) => resolvePath(d, { homeDir, baseDir })), ...(modelsDir ? [modelsDir] : [])];
   const discoverBackend = y.discover_backend ?? null;
@@ -113,13 +122,16 @@ function llamaSwap(source: YamlSource, env: Record<string, string | undefined>, 
   return translated;
 }
 
-/** `backends:` plus the built-in llama-server template, each command checked for quoting and macros. */
-function resolveBackends(source: YamlSource, y: MainConfigYaml): Record<string, BackendTemplate> {
-  const out: Record<string, BackendTemplate> = { [LLAMA_SERVER_TEMPLATE_NAME]: { ...LLAMA_SERVER_TEMPLATE, env: {} } };
+/** `backends:` plus the built-in llama-server and builtin templates, each command checked for quoting and macros. */
+function resolveBackends(source: YamlSource, y: MainConfigYaml, execPath: string): Record<string, BackendTemplate> {
+  const out: Record<string, BackendTemplate> = {
+    [LLAMA_SERVER_TEMPLATE_NAME]: { ...LLAMA_SERVER_TEMPLATE, env: {} },
+    [BUILTIN_TEMPLATE_NAME]: builtinTemplate(execPath),
+  };
   for (const [name, t] of Object.entries(y.backends ?? {})) {
     const problem = commandTemplateProblem(t.cmd);
     if (problem) throw new ConfigInvalid(source.errorAt(['backends', name, 'cmd'], problem));
-    out[name] = { cmd: t.cmd, health: t.health ?? '/health', env: { ...(t.env ?? {}) } };
+    out[name] = { cmd: t.cmd, health: t.health ?? '/health', env: { ...(t.env ?? {}) }, protocol: t.protocol ?? 'http' };
   }
   return out;
 }

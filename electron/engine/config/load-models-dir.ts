@@ -19,6 +19,8 @@ const LLAMA_CPP_BACKENDS = new Set(['llama-cpp', 'llama.cpp', 'llama']);
 
 export interface ModelsDirContext {
   backends: Record<string, BackendTemplate>;
+  /** What LocalAI's llama.cpp backends map to: llama-server when installed, else builtin. */
+  defaultBackend: string;
   env: Record<string, string | undefined>;
   homeDir: string;
   warnings: string[];
@@ -71,10 +73,11 @@ function buildFromFile(source: YamlSource, dir: string, ctx: ModelsDirContext): 
     concurrency_groups: y.concurrency_groups, ttl: y.ttl, vram: y.vram, unlisted: y.unlisted, context_size: y.context_size,
     mmproj: y.mmproj, embeddings: y.embeddings, threads: y.threads, gpu_layers: y.gpu_layers, f16: y.f16,
     parallel: y.parallel ?? parallelOption(source.file, y.options ?? [], ctx.warnings),
+    protocol: y.protocol,
   };
   const leadingArgs: string[] = [];
   if (y.backend == null || LLAMA_CPP_BACKENDS.has(y.backend)) {
-    entry.backend = 'llama-server';
+    entry.backend = ctx.defaultBackend;
     if (y.context_size != null) leadingArgs.push('-c', String(y.context_size));
   } else if (ctx.backends[y.backend]) {
     entry.backend = y.backend;
@@ -83,7 +86,7 @@ function buildFromFile(source: YamlSource, dir: string, ctx: ModelsDirContext): 
     return null;
   }
   return buildModel({
-    name: y.name, entry, source, at: [], sourceKind: 'models_dir', backends: ctx.backends, env: ctx.env,
+    name: y.name, entry, source, at: [], sourceKind: 'models_dir', backends: ctx.backends, defaultBackend: ctx.defaultBackend, env: ctx.env,
     homeDir: ctx.homeDir, baseDir: dir, leadingArgs, warnings: ctx.warnings,
     modelKey: y.parameters?.model != null || y.model == null ? ['parameters', 'model'] : ['model'],
   });

@@ -75,6 +75,8 @@ export interface ModelConfig {
   responseTimeoutMs: number | null;
   /** Left out of `GET /v1/models`. */
   unlisted: boolean;
+  /** How the backend is spoken to: OpenAI-compatible HTTP, or LocalAI's gRPC `backend.proto`. */
+  protocol: BackendProtocol;
   /** The file that defines this model; `pinned` is written back there. */
   sourceFile: string;
   /**
@@ -155,10 +157,13 @@ export interface HooksConfig {
 export const HOOK_NAMES = ['before_load', 'after_ready', 'before_unload', 'after_unload', 'on_evicted', 'on_failed'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
 
+export type BackendProtocol = 'http' | 'grpc';
+
 export interface BackendTemplate {
   cmd: string;
   health: string;
   env: Record<string, string>;
+  protocol: BackendProtocol;
 }
 
 export interface LoadoutConfig {

@@ -48,8 +48,9 @@ export function mergeDiscovered(config: LoadoutConfig, found: readonly Discovere
       health: template.health,
       model: d.file,
       responseTimeoutMs: null,
-      // llama-server takes the projector as an argument; the built-in backend reads `mmproj`.
-      args: backend.name === LLAMA_SERVER_TEMPLATE_NAME ? llamaServerArgs({ mmproj: d.mmproj }).map(quoteArg).join(' ') : '',
+      // llama-server and the built-in backend take the projector as an argument.
+      args: backend.name === LLAMA_SERVER_TEMPLATE_NAME || backend.name === BUILTIN_BACKEND_NAME ? llamaServerArgs({ mmproj: d.mmproj }).map(quoteArg).join(' ') : '',
+      protocol: template.protocol,
       env: { ...template.env },
       aliases: [],
       pinned: false,

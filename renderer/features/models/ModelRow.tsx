@@ -39,8 +39,9 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
   const mem = modelMemory(model);
   const up = canUnload(model);
   const working = pending === 'load' || pending === 'unload';
-  // Under the name: the backend's pid while it runs, then any aliases, then what a found GGUF file is.
-  const sub = [model.pid !== null ? `pid ${model.pid}` : '', model.aliases.join(', '), ggufLine(model)].filter((s) => s !== '').join(' · ');
+  // Under the name: which backend runs it (llama-server, builtin, a template), its pid while it runs,
+  // then any aliases, then what a found GGUF file is.
+  const sub = [model.backend ?? '', model.pid !== null ? `pid ${model.pid}` : '', model.aliases.join(', '), ggufLine(model)].filter((s) => s !== '').join(' · ');
 
   return (
     <tr aria-rowindex={rowIndex} className={following ? 'row-following' : undefined}>

@@ -64,7 +64,7 @@ describe('ProcessLauncher', () => {
   const model = (port: number): ModelConfig => ({
     name: 'fake', cmd: `${JSON.stringify(process.execPath)} ${JSON.stringify(FAKE_BACKEND)} --port \${PORT}`, health: '/health', model: null, args: '',
     env: {}, aliases: [], pinned: false, groups: [], ttlMs: null, vramBytes: null, contextSize: null, backend: null, unlisted: false,
-    sourceFile: '/c.yaml', sourceKind: 'main', launch: { port },
+    responseTimeoutMs: null, protocol: 'http', sourceFile: '/c.yaml', sourceKind: 'main', launch: { port },
   });
 
   it('uses the preferred port when it is free, and another one when it is taken', async () => {

@@ -9,7 +9,7 @@ function model(over: Partial<ModelConfig> = {}): ModelConfig {
   return {
     name: 'qwen3-8b', cmd: LLAMA_SERVER_TEMPLATE.cmd, health: '/health', model: '/models/Qwen 3.gguf', args: '-c 8192 -ngl 99',
     env: {}, aliases: [], pinned: false, groups: [], ttlMs: null, vramBytes: null, contextSize: 8192, backend: 'llama-server',
-    unlisted: false, sourceFile: '/c.yaml', sourceKind: 'main', ...over,
+    unlisted: false, responseTimeoutMs: null, protocol: 'http', sourceFile: '/c.yaml', sourceKind: 'main', ...over,
   };
 }
 

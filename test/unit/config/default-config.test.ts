@@ -38,7 +38,7 @@ describe('default config', () => {
     const uncommented = DEFAULT_CONFIG_TEXT.split('\n')
       .map((l, i, all) => (i > all.indexOf('models:') && l.startsWith('#   ') ? l.slice(2) : l))
       .join('\n');
-    const r = await loadConfig(await tmp.write('config.yaml', uncommented), { homeDir: '/home/user', env: {} });
+    const r = await loadConfig(await tmp.write('config.yaml', uncommented), { homeDir: '/home/user', env: {}, llamaServerOnPath: true });
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     expect(r.config.models.map((m) => [m.name, m.backend, m.groups])).toEqual([['qwen3-8b', 'llama-server', ['big']]]);
   });

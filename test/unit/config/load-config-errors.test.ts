@@ -46,6 +46,9 @@ const cases: Case[] = [
   ['a health path without a slash', 'models:\n  m:\n    cmd: s\n    health: healthz\n', 4, 13, 'models.m.health', /starting with \//],
   ['a concurrency_groups scalar', 'models:\n  m:\n    cmd: s\n    concurrency_groups: big\n', 4, 25, 'models.m.concurrency_groups', /./],
   ['a non-map document', '- a\n- b\n', 1, 1, null, /./],
+  ['an unknown builtin argument', 'models:\n  m:\n    backend: builtin\n    model: /m.gguf\n    args: -c 2048 --flash\n', 5, 11, 'models.m.args', /unknown argument "--flash" \(the built-in backend takes/],
+  ['a bad gRPC LoadModel option', 'models:\n  m:\n    cmd: b --addr ${PORT}\n    protocol: grpc\n    args: -np 0\n', 5, 11, 'models.m.args', /-np: expected a whole number above 0.*gRPC/],
+  ['an unknown protocol', 'models:\n  m:\n    cmd: b ${PORT}\n    protocol: websocket\n', 4, 15, 'models.m.protocol', /./],
 ];
 
 describe('loadConfig errors name file, line, column and key', () => {

@@ -7,8 +7,8 @@ import { useTempDir } from './temp-dir.js';
 const tmp = useTempDir();
 const HOME = '/home/user';
 
-async function load(text: string, env: Record<string, string | undefined> = {}): Promise<LoadoutConfig> {
-  const r = await loadConfig(await tmp.write('config.yaml', text), { homeDir: HOME, env, platform: 'linux' });
+async function load(text: string, env: Record<string, string | undefined> = {}, llamaServerOnPath = true): Promise<LoadoutConfig> {
+  const r = await loadConfig(await tmp.write('config.yaml', text), { homeDir: HOME, env, platform: 'linux', llamaServerOnPath, execPath: '/usr/bin/node' });
   if (!r.ok) throw new Error(`expected a valid config, got ${JSON.stringify(r.error)}`);
   return r.config;
 }
@@ -28,7 +28,7 @@ describe('loadConfig', () => {
     expect(c.apiKey).toBeNull();
     expect(c.watchdog).toEqual(DEFAULT_WATCHDOG);
     expect(c.models).toEqual([]);
-    expect(Object.keys(c.backends)).toEqual(['llama-server']);
+    expect(Object.keys(c.backends)).toEqual(['llama-server', 'builtin']);
   });
 
   it('uses the platform state directory when state_dir is not set', async () => {
@@ -109,9 +109,51 @@ models:
     expect(model(c, 'm')).toMatchObject({ cmd: 'llama-server --host 127.0.0.1 --port ${PORT} -m ${MODEL} --alias ${NAME} ${ARGS}', health: '/health' });
   });
 
-  it('uses llama-server for a model that names only a model file', async () => {
+  it('uses llama-server for a model that names only a model file when llama-server is installed', async () => {
     const c = await load('models:\n  m:\n    model: /m.gguf\n');
     expect(model(c, 'm').backend).toBe('llama-server');
+  });
+
+  it('uses the built-in backend for a model that names only a model file when llama-server is not installed', async () => {
+    const c = await load('models:\n  m:\n    model: /m.gguf\n    args: -c 2048 -np 2\n', {}, false);
+    expect(model(c, 'm')).toMatchObject({ backend: 'builtin', protocol: 'http', contextSize: 2048, env: { ELECTRON_RUN_AS_NODE: '1' } });
+    expect(model(c, 'm').cmd).toMatch(/^\/usr\/bin\/node \S+\/builtin\/server\.js --host 127\.0\.0\.1 --port \$\{PORT\} -m \$\{MODEL\} --alias \$\{NAME\} \$\{ARGS\}$/);
+  });
+
+  it('looks llama-server up on PATH to choose the default backend', async () => {
+    const bin = await tmp.write('bin/llama-server', '#!/bin/sh\n');
+    const { chmod } = await import('node:fs/promises');
+    await chmod(bin, 0o755);
+    const file = await tmp.write('config.yaml', 'models:\n  m:\n    model: /m.gguf\n');
+    const found = await loadConfig(file, { homeDir: HOME, env: { PATH: path.dirname(bin) }, platform: 'linux' });
+    const missing = await loadConfig(file, { homeDir: HOME, env: { PATH: '/nonexistent' }, platform: 'linux' });
+    expect(found.ok && found.config.models[0]!.backend).toBe('llama-server');
+    expect(missing.ok && missing.config.models[0]!.backend).toBe('builtin');
+  });
+
+  it('reads protocol: grpc from a backend template and lets a model override it', async () => {
+    const c = await load(`
+backends:
+  localai:
+    cmd: /opt/localai/llama-cpp --addr 127.0.0.1:\${PORT}
+    protocol: grpc
+models:
+  a:
+    backend: localai
+    model: /a.gguf
+  b:
+    cmd: my-server --port \${PORT}
+    protocol: grpc
+  c:
+    model: /c.gguf
+`);
+    expect(c.models.map((m) => [m.name, m.protocol])).toEqual([['a', 'grpc'], ['b', 'grpc'], ['c', 'http']]);
+  });
+
+  it('warns that a health path means nothing to a gRPC backend, and takes its args as LoadModel options without a warning', async () => {
+    const file = await tmp.write('config.yaml', 'models:\n  g:\n    cmd: b --addr 127.0.0.1:${PORT}\n    protocol: grpc\n    health: /healthz\n    args: -c 2048\n');
+    const r = await loadConfig(file, { homeDir: HOME, env: {}, llamaServerOnPath: true });
+    expect(r.ok && r.warnings).toEqual([`${file}: models.g.health: ignored, a gRPC backend is checked with its gRPC Health call`]);
   });
 
   it('resolves relative model paths against the config file directory', async () => {

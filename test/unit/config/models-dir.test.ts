@@ -11,7 +11,7 @@ const HOME = '/home/user';
 const tmp = useTempDir();
 
 async function loadFixture(name: string) {
-  return loadConfig(path.join(FIXTURES, name, 'config.yaml'), { homeDir: HOME, env: {} });
+  return loadConfig(path.join(FIXTURES, name, 'config.yaml'), { homeDir: HOME, env: {}, llamaServerOnPath: true });
 }
 
 async function okFixture(name: string): Promise<{ config: LoadoutConfig; warnings: string[] }> {
@@ -42,6 +42,7 @@ describe('models_dir (LocalAI model files)', () => {
       unlisted: false,
       responseTimeoutMs: null,
       preload: false,
+      protocol: 'http',
       sourceFile: path.join(dir, 'qwen.yaml'),
       sourceKind: 'models_dir',
       mmproj: null,
@@ -63,6 +64,12 @@ describe('models_dir (LocalAI model files)', () => {
       ttlMs: 120_000,
       sourceFile: path.join(FIXTURES, 'models-dir', 'models', 'embed.yml'),
     });
+  });
+
+  it('runs a llama-cpp LocalAI file on the built-in backend when llama-server is not installed, with the same options', async () => {
+    const r = await loadConfig(path.join(FIXTURES, 'models-dir', 'config.yaml'), { homeDir: HOME, env: {}, llamaServerOnPath: false });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.config.models.find((m) => m.name === 'qwen-localai')).toMatchObject({ backend: 'builtin', args: '-c 8192 -ngl 99', contextSize: 8192, protocol: 'http' });
   });
 
   it('runs a LocalAI backend through a template of the main config', async () => {

@@ -4,8 +4,8 @@ import { mergeDiscovered } from '../../../electron/engine/discovery/merge-discov
 import type { LoadoutConfig } from '../../../electron/engine/config/types.js';
 import { config, model } from '../engine/harness.js';
 
-const LLAMA = { cmd: 'llama-server --port ${PORT} -m ${MODEL} --alias ${NAME} ${ARGS}', health: '/health', env: {} };
-const BUILTIN = { cmd: 'loadout-builtin --port ${PORT} -m ${MODEL}', health: '/health', env: {} };
+const LLAMA = { cmd: 'llama-server --port ${PORT} -m ${MODEL} --alias ${NAME} ${ARGS}', health: '/health', env: {}, protocol: 'http' as const };
+const BUILTIN = { cmd: 'loadout-builtin --port ${PORT} -m ${MODEL}', health: '/health', env: {}, protocol: 'http' as const };
 
 function found(name: string, file: string, mmproj: string | null = null): DiscoveredModel {
   return { name, file, mmproj, facts: { files: [file], sizeBytes: 1, architecture: 'llama', parameterCount: 1, quantization: 'Q4_K_M', contextLength: 4096 } };

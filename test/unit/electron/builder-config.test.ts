@@ -33,6 +33,12 @@ describe('electron-builder.yml', () => {
     expect(config.deb).toEqual({ recommends: ['gnome-shell-extension-appindicator'] });
     expect(config.files).toEqual(['dist/**', 'package.json', 'bin/**', '!**/*.map']);
     expect(config.nsis).toMatchObject({ oneClick: false, perMachine: false });
-    expect(config.electronFuses).toMatchObject({ runAsNode: false, onlyLoadAppFromAsar: true, enableNodeCliInspectArguments: false });
+    expect(config.electronFuses).toMatchObject({ onlyLoadAppFromAsar: true, enableNodeCliInspectArguments: false });
+  });
+
+  it('lets the built-in backend run under the app’s own Node, with node-llama-cpp’s native files outside the archive', () => {
+    const config = parse(readFileSync(path.join(repo, 'electron-builder.yml'), 'utf8'));
+    expect(config.electronFuses.runAsNode).toBe(true);
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['dist/electron/engine/backends/builtin/**', 'node_modules/node-llama-cpp/**', 'node_modules/@node-llama-cpp/**']));
   });
 });

@@ -7,7 +7,7 @@ import type { EventType, LoadoutEvent } from '../../../shared/events.js';
 import { FakeLauncher } from './fake-launcher.js';
 
 export function model(name: string, o: Partial<ModelConfig> = {}): ModelConfig {
-  return { name, cmd: 'x --port ${PORT}', health: '/health', model: null, args: '', env: {}, aliases: [], pinned: false, groups: [], ttlMs: null, vramBytes: null, contextSize: null, backend: null, unlisted: false, responseTimeoutMs: null, preload: false, sourceFile: '/tmp/c.yaml', sourceKind: 'main', ...o };
+  return { name, cmd: 'x --port ${PORT}', health: '/health', model: null, args: '', env: {}, aliases: [], pinned: false, groups: [], ttlMs: null, vramBytes: null, contextSize: null, backend: null, unlisted: false, responseTimeoutMs: null, preload: false, protocol: 'http', sourceFile: '/tmp/c.yaml', sourceKind: 'main', ...o };
 }
 
 export function config(models: ModelConfig[], watchdog: Partial<WatchdogSettings> = {}): LoadoutConfig {

@@ -4,6 +4,11 @@ import type { Engine, Lease } from '../../../electron/engine/engine.js';
 import type { MemoryOracle } from '../../../electron/engine/gpu/memory-oracle.js';
 import { config, harness, model, settle } from './harness.js';
 
+/** For a call that must be refused: its error (a lease would fail the test). */
+function notRefused(): LoadoutError {
+  throw new Error('expected a refusal, got a lease');
+}
+
 /** A client sending `n` requests one after another to one model; returns how many were served. */
 async function client(engine: Engine, name: string, n: number, work: () => Promise<void>): Promise<number> {
   let served = 0;
@@ -96,7 +101,7 @@ describe('turns (max_turn)', () => {
     const h = harness([model('a'), model('b')], { maxActive: 1, maxTurnMs: 1000, evictionRetries: 2, evictionRetryIntervalMs: 1000 });
     const slotA = h.engine.resolve('a')!;
     const held = await h.engine.acquire(slotA, 'request');
-    const forB = h.engine.acquire(h.engine.resolve('b')!, 'request').catch((e: unknown) => e as LoadoutError);
+    const forB = h.engine.acquire(h.engine.resolve('b')!, 'request').then(notRefused, (e: unknown) => e as LoadoutError);
     for (let i = 0; i < 4; i++) {
       await settle();
       h.clock.advance(1000);
@@ -114,10 +119,10 @@ describe('load-failure cooldown', () => {
     const h = harness([model('m')], { loadFailureCooldownMs: 10_000, loadFailureCooldownMaxMs: 25_000 });
     h.launcher.autoReady = false;
     const slot = h.engine.resolve('m')!;
-    const first = h.engine.acquire(slot, 'request').catch((e: unknown) => e as LoadoutError);
+    const first = h.engine.acquire(slot, 'request').then(notRefused, (e: unknown) => e as LoadoutError);
     (await h.launcher.nth(1)).failStart(2, 'fatal: model file not found');
     expect((await first).code).toBe('load_failed');
-    const refusals = await Promise.all(Array.from({ length: 10 }, () => h.engine.acquire(slot, 'request').catch((e: unknown) => e as LoadoutError)));
+    const refusals = await Promise.all(Array.from({ length: 10 }, () => h.engine.acquire(slot, 'request').then(notRefused, (e: unknown) => e as LoadoutError)));
     expect(h.launcher.created).toHaveLength(1);
     expect(refusals.every((e) => e.code === 'load_cooldown' && e.status === 503 && e.details.retry_after_s === 10)).toBe(true);
     expect(refusals[0]!.message).toContain('fatal: model file not found');
@@ -126,12 +131,12 @@ describe('load-failure cooldown', () => {
     expect(h.engine.getModel('m').cooldown_until).toBe(new Date(h.clock.now() + 10_000).toISOString());
 
     h.clock.advance(10_000);
-    const second = h.engine.acquire(slot, 'request').catch((e: unknown) => e as LoadoutError);
+    const second = h.engine.acquire(slot, 'request').then(notRefused, (e: unknown) => e as LoadoutError);
     (await h.launcher.nth(2)).failStart(2, 'fatal again');
     expect((await second).code).toBe('load_failed');
     expect(((await h.engine.acquire(slot, 'request').catch((e: unknown) => e)) as LoadoutError).details.retry_after_s).toBe(20);
     h.clock.advance(20_000);
-    const third = h.engine.acquire(slot, 'request').catch((e: unknown) => e as LoadoutError);
+    const third = h.engine.acquire(slot, 'request').then(notRefused, (e: unknown) => e as LoadoutError);
     (await h.launcher.nth(3)).failStart(2, 'fatal');
     await third;
     expect(((await h.engine.acquire(slot, 'request').catch((e: unknown) => e)) as LoadoutError).details.retry_after_s).toBe(25); // the max
@@ -249,7 +254,7 @@ describe('stops and new requests', () => {
   it('answers every waiting request when shutdown comes, and starts nothing more', async () => {
     const h = harness([model('a'), model('b')], { maxActive: 1, evictionRetries: 100 });
     const held = await h.engine.acquire(h.engine.resolve('a')!, 'request');
-    const waiting = [1, 2, 3].map(() => h.engine.acquire(h.engine.resolve('b')!, 'request').catch((e: unknown) => e as LoadoutError));
+    const waiting = [1, 2, 3].map(() => h.engine.acquire(h.engine.resolve('b')!, 'request').then(notRefused, (e: unknown) => e as LoadoutError));
     await settle();
     const down = h.engine.shutdown();
     held.release();

@@ -1,0 +1,19 @@
+import type { ModelConfig, WatchdogSettings } from '../config/types.js';
+import type { BackendHandle, Launcher } from '../loader/launcher.js';
+import { GrpcLauncher } from './grpc/grpc-launcher.js';
+import { ProcessLauncher, type ProcessLauncherDeps } from './process-launcher.js';
+
+/** Launches each model the way its protocol needs: an HTTP backend as is, a gRPC one behind a bridge. */
+export class BackendLauncher implements Launcher {
+  private readonly http: Launcher;
+  private readonly grpc: Launcher;
+
+  constructor(deps: ProcessLauncherDeps) {
+    this.http = new ProcessLauncher(deps);
+    this.grpc = new GrpcLauncher(deps);
+  }
+
+  create(model: ModelConfig, instance: number, settings: WatchdogSettings): Promise<BackendHandle> {
+    return (model.protocol === 'grpc' ? this.grpc : this.http).create(model, instance, settings);
+  }
+}
