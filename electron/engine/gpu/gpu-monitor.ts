@@ -6,7 +6,7 @@ import type { Logger } from '../platform/logger.js';
 import { attributeVram } from './attribute-vram.js';
 import { estimateGgufBytes } from './estimate-gguf.js';
 import { GpuSampler, type GpuSamplerOptions } from './gpu-sampler.js';
-import { MeasuredVram } from './measured-vram.js';
+import { MeasuredVram, peakKey } from './measured-vram.js';
 import { treeRssBytes } from './process-rss.js';
 import { visibleDevices, type MemoryInfo, type MemoryOracle } from './memory-oracle.js';
 import { PgidResolver } from './pgid-resolver.js';
@@ -86,7 +86,7 @@ export class GpuMonitor implements MemoryOracle {
   }
 
   needOf(model: ModelConfig): number | null {
-    return model.vramBytes ?? this.measured.get(model.name) ?? this.d.engine.estimateOf(model.name);
+    return model.vramBytes ?? this.measured.get(peakKey(model)) ?? this.d.engine.estimateOf(model.name);
   }
 
   async released(pids: number[], since: number, timeoutMs: number): Promise<boolean> {
@@ -137,7 +137,11 @@ export class GpuMonitor implements MemoryOracle {
     // Without GPU data a model's memory is its RAM: the resident set of its process tree.
     this.d.engine.setRam(snapshot.source === 'ram' ? ramPerModel(this.d.engine.liveBackends()) : new Map());
     if (snapshot.source !== 'ram' && snapshot.source !== 'unified') {
-      for (const [model, bytes] of perModel) this.measured.record(model, bytes);
+      const configs = new Map(this.d.engine.currentConfig.models.map((m) => [m.name, m]));
+      for (const [model, bytes] of perModel) {
+        const config = configs.get(model);
+        if (config) this.measured.record(peakKey(config), bytes);
+      }
       this.measured.flush();
     }
     const point: GpuHistoryPoint | null = snapshot.at

@@ -1,5 +1,16 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { ModelConfig } from '../config/types.js';
+
+/**
+ * A peak belongs to one way of running a model: its command, file, args and environment. Lowering
+ * `-c` or changing `-ngl` starts a new record instead of planning on the old peak.
+ */
+export function peakKey(m: Pick<ModelConfig, 'name' | 'cmd' | 'model' | 'args' | 'env'>): string {
+  const launch = createHash('sha256').update(JSON.stringify([m.cmd, m.model, m.args, m.env])).digest('hex').slice(0, 16);
+  return `${m.name}#${launch}`;
+}
 
 /**
  * What each model really used the last time it ran (its peak), remembered across restarts in
@@ -25,11 +36,6 @@ export class MeasuredVram {
 
   get(model: string): number | null {
     return this.peaks.get(model) ?? null;
-  }
-
-  /** A new instance starts its peak afresh (its args may have changed). */
-  reset(model: string): void {
-    this.peaks.delete(model);
   }
 
   record(model: string, bytes: number): void {

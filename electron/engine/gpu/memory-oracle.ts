@@ -35,12 +35,6 @@ export function freeBytes(info: MemoryInfo, devices: number[] | null, headroom: 
   return devs.reduce((sum, d) => sum + Math.max(0, d.total - d.used), 0) - headroom;
 }
 
-/** used / total over the given devices. */
-export function usage(info: MemoryInfo): number {
-  const total = info.devices.reduce((s, d) => s + d.total, 0);
-  return total > 0 ? (usedBytes(info) ?? 0) / total : 0;
-}
-
 /** Bytes used over all devices, or null without data. */
 export function usedBytes(info: MemoryInfo | null): number | null {
   return info ? info.devices.reduce((n, d) => n + d.used, 0) : null;

@@ -1,6 +1,6 @@
 import { humanBytes } from '../../../shared/units.js';
 import type { EngineContext } from '../context.js';
-import { usage, usedBytes, type MemoryOracle } from '../gpu/memory-oracle.js';
+import { usedBytes, type MemoryInfo, type MemoryOracle } from '../gpu/memory-oracle.js';
 import { pickReclaimVictim } from '../gpu/memory-plan.js';
 import { residentsOf } from '../loader/residents.js';
 import type { Unloader } from '../unloader.js';
@@ -31,14 +31,20 @@ export class MemoryReclaimer {
     const info = this.oracle.info();
     if (!info || info.at === this.lastSample) return;
     this.lastSample = info.at;
-    const u = usage(info);
-    if (u <= s.memoryThreshold) {
+    // Per device: one full GPU among idle ones is pressure, even when the sum over all is not.
+    const device = hottest(info);
+    const u = device ? device.used / device.total : 0;
+    if (!device || u <= s.memoryThreshold) {
       this.above = 0;
       this.warnedNoVictim = false;
       return;
     }
     if (++this.above < CONFIRMATIONS) return;
-    const victim = pickReclaimVictim(u, s.memoryThreshold, residentsOf(this.ctx, { reserved: false }).map((r) => ({ ...r, vram: this.ctx.vramOf(r.name) })), s.forceEvictionWhenBusy);
+    const onDevice = residentsOf(this.ctx, { reserved: false }).filter((r) => {
+      const devices = this.oracle.devicesOf(this.ctx.slots.get(r.name)!.config);
+      return devices === null || devices.includes(device.index);
+    });
+    const victim = pickReclaimVictim(u, s.memoryThreshold, onDevice.map((r) => ({ ...r, vram: this.ctx.vramOf(r.name) })), s.forceEvictionWhenBusy);
     const slot = victim && this.ctx.slots.get(victim.name);
     const inst = slot?.live;
     if (!slot || !inst || inst.id !== victim.instance) {
@@ -47,9 +53,9 @@ export class MemoryReclaimer {
       return;
     }
     const used = usedBytes(info) ?? 0;
-    const total = info.devices.reduce((n, d) => n + d.total, 0);
     this.releasing = true;
-    const detail = `${info.kind === 'gpu' ? 'GPU' : 'RAM'} memory at ${(u * 100).toFixed(1)}% (${humanBytes(used)} of ${humanBytes(total)}) is above memory_threshold ${(s.memoryThreshold * 100).toFixed(0)}%`;
+    const what = info.kind === 'gpu' ? (info.devices.length > 1 ? `GPU ${device.index}` : 'GPU') : 'RAM';
+    const detail = `${what} memory at ${(u * 100).toFixed(1)}% (${humanBytes(device.used)} of ${humanBytes(device.total)}) is above memory_threshold ${(s.memoryThreshold * 100).toFixed(0)}%`;
     void this.unloader
       // Resolves once the evicted model's memory shows as free: only then may the reclaimer decide again.
       .stop(slot, inst, { kind: 'evicted', reason: 'memory', force: s.forceEvictionWhenBusy, detail, vramBefore: used })
@@ -59,4 +65,11 @@ export class MemoryReclaimer {
         this.above = 0;
       });
   };
+}
+
+/** The device with the highest use (of those with a known size), or null. */
+function hottest(info: MemoryInfo): MemoryInfo['devices'][number] | null {
+  let best: MemoryInfo['devices'][number] | null = null;
+  for (const d of info.devices) if (d.total > 0 && (!best || d.used / d.total > best.used / best.total)) best = d;
+  return best;
 }

@@ -9,10 +9,9 @@ import { realBackendConfigHead } from '../../helpers/openai-serve.js';
 const REAL_MODEL_TIMEOUT_MS = 120_000;
 
 // Loadout in front of a real llama.cpp inference server (a stand-in llama-server on node-llama-cpp,
-// a project dependency) on the tiny GGUF fixtures: real model loading, real generation, real
-// streaming. These always run.
+// a project dependency) on tiny GGUF models generated in test setup: real model loading, real
+// generation, real streaming. These always run.
 
-const GGUF = join(REPO_ROOT, 'test', 'fixtures', 'gguf');
 const SERVER = join(REPO_ROOT, 'test', 'fixtures', 'llama-node-server.mjs');
 
 describe('a real llama.cpp backend (node-llama-cpp)', { timeout: REAL_MODEL_TIMEOUT_MS }, () => {

@@ -296,6 +296,33 @@ describe('memory ledger', () => {
   });
 });
 
+describe('memory reclaimer, per device', () => {
+  const GiB = 1024 ** 3;
+  it('evicts an idle model from the one full GPU even when the sum over all GPUs is low', async () => {
+    const h = harness([model('on0', { env: { CUDA_VISIBLE_DEVICES: '0' } }), model('on1', { env: { CUDA_VISIBLE_DEVICES: '1' } })], { memoryReclaimer: true, memoryThreshold: 0.9 });
+    let at = 1;
+    const devices = [{ index: 0, total: 24 * GiB, used: 23.5 * GiB }, { index: 1, total: 24 * GiB, used: 1 * GiB }, { index: 2, total: 24 * GiB, used: 0 }];
+    h.engine.attachMemory({
+      info: () => ({ at, kind: 'gpu', devices }),
+      devicesOf: (m) => (m.env.CUDA_VISIBLE_DEVICES ? [Number(m.env.CUDA_VISIBLE_DEVICES)] : null),
+      needOf: () => null,
+      released: async () => true,
+    });
+    await h.engine.load('on1', 'api');
+    h.clock.advance(1000);
+    await h.engine.load('on0', 'api'); // on1 is the least recently used, but its GPU has room
+    h.engine.setVram(new Map([['on0', 20 * GiB], ['on1', 1 * GiB]]));
+    for (let i = 0; i < 2; i++) {
+      at++;
+      h.engine.watchdog.tick();
+      await settle();
+    }
+    expect(h.ofType('model_evicted')).toMatchObject([{ model: 'on0', reason: 'memory' }]);
+    expect(h.ofType('model_evicted')[0]!.message).toMatch(/GPU 0 memory at 97\.9%/);
+    expect(h.engine.getModel('on1').state).toBe('ready');
+  });
+});
+
 describe('preflight plan', () => {
   it('says what a load would do, from the same decision as admission, without doing it', async () => {
     const h = harness([model('a', { groups: ['g'] }), model('b', { groups: ['g'] }), model('p', { pinned: true, groups: ['x'] }), model('q', { groups: ['x'] })]);
