@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { BENCH_DIR, fmt, flag, requireBuild, table, tempDir } from './lib.mjs';
 
 requireBuild();
-const SCRIPTS = { load: 'load-overhead.mjs', proxy: 'proxy-overhead.mjs', rss: 'rss-200-models.mjs', gpu: 'gpu-sampler-cpu.mjs' };
+const SCRIPTS = { load: 'load-overhead.mjs', proxy: 'proxy-overhead.mjs', swap: 'swap-clients.mjs', rss: 'rss-200-models.mjs', gpu: 'gpu-sampler-cpu.mjs' };
 const only = String(flag('only', Object.keys(SCRIPTS).join(','))).split(',');
 const passThrough = process.argv.slice(2).filter((a, i, all) => a !== '--only' && all[i - 1] !== '--only');
 const results = {};
@@ -42,6 +42,11 @@ if (results.proxy) {
   rows.push(['proxy added latency p50', `${fmt(l.added50, 3)} ms`, `direct p50 ${fmt(l.directP50, 3)} ms`, '< 1 ms', verdict(l.added50 < 1)]);
   rows.push(['proxy added latency p99', `${fmt(l.loadoutP99 - l.directP99, 3)} ms`, `direct p99 ${fmt(l.directP99, 3)} ms`, '-', '-']);
   rows.push(['streaming throughput', `${fmt(s.ratio * 100, 1)} % of direct`, `${fmt(s.loadout.mbps, 1)} vs ${fmt(s.direct.mbps, 1)} MB/s`, '>= 90 %', verdict(s.ratio >= 0.9)]);
+}
+if (results.swap) {
+  const { ideal, loadout } = results.swap;
+  rows.push(['two clients, one slot', `${fmt(loadout.rps)} req/s`, `ideal swaps ${fmt(ideal.rps)} req/s (${fmt(loadout.rps / ideal.rps)}x)`, '-', '-']);
+  rows.push(['starts per request (two clients)', fmt(loadout.startsPerRequest), 'ideal 1.00', '<= 1', verdict(loadout.startsPerRequest <= 1 && loadout.refused === 0)]);
 }
 if (results.rss) {
   const { engine: e, bare: b, one: o, lists, models } = results.rss;
