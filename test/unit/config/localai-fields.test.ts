@@ -12,7 +12,7 @@ async function load(files: Record<string, string>, main = ''): Promise<{ config:
   await mkdir(path.join(tmp.dir(), 'models'), { recursive: true });
   for (const [name, text] of Object.entries(files)) await tmp.write(path.join('models', name), text);
   const file = await tmp.write('config.yaml', `models_dir: models\n${main}`);
-  const r = await loadConfig(file, { homeDir: '/home/user', env: {} });
+  const r = await loadConfig(file, { homeDir: '/home/user', env: {}, llamaServerOnPath: true });
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return r;
 }

@@ -38,10 +38,10 @@ describe('mergeDiscovered', () => {
     expect(names).toEqual(['Tiny', 'Tiny-3']);
   });
 
-  it('uses the built-in backend when llama-server is not on PATH, passing the projector as a field', () => {
+  it('uses the built-in backend when llama-server is not on PATH, passing the projector as llama-server does', () => {
     const base = withBackends(config([]), { 'llama-server': LLAMA, builtin: BUILTIN });
     const [m] = mergeDiscovered(base, [found('Tiny', '/m/Tiny.gguf', '/m/p.gguf')], { llamaServerOnPath: false }).config.models;
-    expect(m).toMatchObject({ backend: 'builtin', cmd: BUILTIN.cmd, args: '', mmproj: '/m/p.gguf' });
+    expect(m).toMatchObject({ backend: 'builtin', cmd: BUILTIN.cmd, args: '--mmproj /m/p.gguf', mmproj: '/m/p.gguf' });
   });
 
   it('uses discover_backend when set', () => {
