@@ -303,13 +303,15 @@ export class Loader {
     const freeing = evict.reduce((n, e) => n + (ctx.vramOf(e.name) ?? 0), 0);
     const residents: MemResident[] = residentsOf(this.ctx, { reserved: true })
       .filter((r) => !leaving.has(r.name) && r.name !== slot.name)
-      .map((r) => ({ ...r, vram: ctx.vramOf(r.name) ?? (r.state === 'starting' ? oracle.needOf(ctx.slots.get(r.name)!.config) : null) }));
-    // The ledger: what starting models will still allocate, and what stopping ones still hold.
+      .map((r) => ({ ...r, vram: ctx.vramOf(r.name) ?? oracle.needOf(ctx.slots.get(r.name)!.config) }));
+    // The ledger: what starting models will still allocate (and ready ones not measured yet), and what
+    // stopping ones still hold.
     let reserved = 0;
     for (const r of residents) {
-      if (r.state !== 'starting') continue;
+      const measured = ctx.vramOf(r.name);
+      if (r.state === 'ready' && measured !== null) continue;
       const need = oracle.needOf(ctx.slots.get(r.name)!.config) ?? 0;
-      reserved += Math.max(0, need - (ctx.vramOf(r.name) ?? 0));
+      reserved += Math.max(0, need - (measured ?? 0));
     }
     const stopping: { name: string; bytes: number }[] = [];
     for (const other of ctx.slots.values()) {

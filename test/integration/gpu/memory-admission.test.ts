@@ -121,3 +121,22 @@ describe('GPU memory', () => {
     }
   });
 });
+
+describe('GPU memory ledger (concurrent loads)', () => {
+  it('never runs two 14 GiB models at once on a 24 GiB card when both are loaded at the same time', async () => {
+    const spec = { args: '--vram-mib 14336 --loading-ms 300', vram: '14336MiB' };
+    const s = await boot({ models: { a: spec, b: spec } });
+    const [ra, rb] = await Promise.all([s.load('a'), s.load('b')]);
+    // One starts; the other waits for it (its memory is reserved while it starts), then evicts it once idle.
+    expect([ra.status, rb.status]).toEqual([200, 200]);
+    let live = 0;
+    let most = 0;
+    for (const e of s.events) {
+      if (e.type === 'model_starting') live++;
+      else if (e.type === 'model_stopped' || e.type === 'model_failed') live--;
+      most = Math.max(most, live);
+    }
+    expect(most).toBe(1);
+    expect(s.of('model_evicted')).toMatchObject([{ reason: 'memory' }]);
+  });
+});
