@@ -251,6 +251,21 @@ describe('stops and new requests', () => {
     lease.release();
   });
 
+  it('drains requests in flight on shutdown: the backend stops once the last one ends (within drain_timeout)', async () => {
+    const h = harness([model('m')], { drainTimeoutMs: 30_000 });
+    const lease = await h.engine.acquire(h.engine.resolve('m')!, 'request');
+    const down = h.engine.shutdown();
+    await settle();
+    h.clock.advance(10_000);
+    await settle();
+    expect(h.launcher.created[0]!.stops).toHaveLength(0); // still serving its request
+    lease.release();
+    await down;
+    expect(h.launcher.created[0]!.stops).toEqual([{ force: false }]);
+    expect(h.ofType('model_stopped')[0]).toMatchObject({ reason: 'shutdown' });
+    expect(h.ofType('model_stopped')[0]!.data).not.toHaveProperty('drained');
+  });
+
   it('answers every waiting request when shutdown comes, and starts nothing more', async () => {
     const h = harness([model('a'), model('b')], { maxActive: 1, evictionRetries: 100 });
     const held = await h.engine.acquire(h.engine.resolve('a')!, 'request');
