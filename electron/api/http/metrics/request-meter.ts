@@ -1,0 +1,66 @@
+import type { ServerResponse } from 'node:http';
+import type { ApiFace, RequestRecord } from './loadout-metrics.js';
+import { UsageScanner, type TokenCounts } from './usage-scanner.js';
+
+/** What a face tells the meter about a request while serving it. */
+export interface MeteredRequest {
+  /** The configured model the request went to (aliases resolved). */
+  model(name: string): void;
+  /** Token counts the face read itself (a face that translates answers). */
+  tokens(t: TokenCounts): void;
+  /** Our own error code, when we answered with an error. */
+  error(code: string): void;
+}
+
+/**
+ * Counts inference requests for the metrics: one record per request when its response closes, with
+ * the HTTP status, an error code and the tokens of the `usage` object in the body. For pass-through
+ * answers the body is scanned as it is written (no copy kept); faces that parse answers report tokens.
+ */
+export class RequestMeter {
+  private readonly tracked = new WeakMap<ServerResponse, MeteredRequest>();
+
+  constructor(private readonly record: (r: RequestRecord) => void) {}
+
+  track(res: ServerResponse, api: ApiFace, opts: { scanUsage: boolean }): MeteredRequest {
+    let model = '';
+    let code: string | null = null;
+    let tokens: TokenCounts | null = null;
+    const scanner = opts.scanUsage ? new UsageScanner() : null;
+    if (scanner) tapBody(res, (chunk) => scanner.push(chunk));
+    res.once('close', () => {
+      const status = res.statusCode;
+      const error = code ?? (!res.writableFinished ? 'client_closed' : status >= 400 ? `upstream_${status}` : null);
+      this.record({ model, api, status, error, tokens: tokens ?? scanner?.result() ?? null });
+    });
+    const m: MeteredRequest = {
+      model: (name) => (model = name),
+      tokens: (t) => (tokens = t),
+      error: (c) => (code = c),
+    };
+    this.tracked.set(res, m);
+    return m;
+  }
+
+  /** The meter of a tracked response, if any. */
+  of(res: ServerResponse): MeteredRequest | undefined {
+    return this.tracked.get(res);
+  }
+}
+
+type WriteArgs = Parameters<ServerResponse['write']>;
+
+/** Sees each chunk written to `res` as text, then lets the write through unchanged. */
+function tapBody(res: ServerResponse, see: (text: string) => void): void {
+  const text = (chunk: unknown) => (typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : '');
+  const write = res.write.bind(res) as (...a: WriteArgs) => boolean;
+  const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+  res.write = ((...args: WriteArgs) => {
+    see(text(args[0]));
+    return write(...args);
+  }) as ServerResponse['write'];
+  res.end = ((...args: unknown[]) => {
+    if (args.length && typeof args[0] !== 'function') see(text(args[0]));
+    return end(...args);
+  }) as ServerResponse['end'];
+}
