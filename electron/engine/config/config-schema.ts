@@ -84,7 +84,7 @@ export const ollamaSchema = z.strictObject({
 
 export const mainConfigSchema = z.strictObject({
   listen: z.string().nullish().describe('HOST:PORT of the API, routers and dashboard (default 127.0.0.1:11500)'),
-  ollama_listen: z.string().nullish().describe("optional second listener at Ollama's address for clients that assume it, e.g. 127.0.0.1:11434"),
+  ollama_listen: z.string({ message: 'expected HOST:PORT, e.g. 127.0.0.1:11434' }).nullish().describe("optional second listener at Ollama's address for clients that assume it, e.g. 127.0.0.1:11434"),
   ollama: ollamaSchema.nullish().describe('the Ollama-compatible API'),
   state_dir: z.string().min(1).nullish().describe('event log, run records of live backends, measured memory peaks'),
   models_dir: z.string().min(1).nullish().describe('a folder of LocalAI-style model YAML files, loaded as models too'),
