@@ -40,3 +40,12 @@ describe('UsageScanner', () => {
     expect(s.result()).toEqual({ prompt: 1, completion: 2 });
   });
 });
+
+describe('errorCode', () => {
+  it('takes the string code of an OpenAI-shaped error body, else the status', async () => {
+    const { errorCode } = await import('../../../electron/api/http/metrics/request-meter.js');
+    expect(errorCode(503, '{"error":{"code":"busy","message":"x","type":"unavailable_error"}}')).toBe('busy');
+    expect(errorCode(404, '{"error":{"code":404,"message":"File Not Found"}}')).toBe('http_404');
+    expect(errorCode(500, 'Internal Server Error')).toBe('http_500');
+  });
+});

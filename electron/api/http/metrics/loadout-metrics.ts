@@ -19,7 +19,7 @@ export interface RequestRecord {
   model: string;
   api: ApiFace;
   status: number;
-  /** Null for a success; else our error code, `upstream_<status>` or `client_closed`. */
+  /** Null for a success; else the error code (`busy`, `backend_error`, ...), `http_<status>` or `client_closed`. */
   error: string | null;
   tokens: TokenCounts | null;
 }
@@ -51,7 +51,7 @@ export class LoadoutMetrics {
     this.stops = new Counter({ name: 'loadout_model_stops_total', help: 'Backends that stopped, by reason (manual, evicted, shutdown, exited, ...).', labelNames: ['model', 'reason'], registers });
     this.refusals = new Counter({ name: 'loadout_load_refusals_total', help: 'Loads refused, by error code (pinned_conflict, busy, no_memory, ...).', labelNames: ['model', 'code'], registers });
     this.requests = new Counter({ name: 'loadout_requests_total', help: 'Inference requests answered, by API face and HTTP status.', labelNames: ['model', 'api', 'status'], registers });
-    this.errors = new Counter({ name: 'loadout_request_errors_total', help: 'Inference requests that failed, by error code (ours, upstream_<status>, or client_closed).', labelNames: ['model', 'api', 'code'], registers });
+    this.errors = new Counter({ name: 'loadout_request_errors_total', help: 'Inference requests that failed, by error code (busy, backend_error, ..., http_<status>, client_closed).', labelNames: ['model', 'api', 'code'], registers });
     this.tokens = new Counter({ name: 'loadout_tokens_total', help: 'Tokens reported in the backends\' usage, by kind (prompt or completion).', labelNames: ['model', 'kind'], registers });
     this.gauges();
     for (const m of src.models()) for (const outcome of ['ready', 'failed']) this.loads.inc({ model: m.name, outcome }, 0);

@@ -14,8 +14,9 @@ export interface MeteredRequest {
 
 /**
  * Counts inference requests for the metrics: one record per request when its response closes, with
- * the HTTP status, an error code and the tokens of the `usage` object in the body. For pass-through
- * answers the body is scanned as it is written (no copy kept); faces that parse answers report tokens.
+ * the HTTP status, an error code (ours, from the error body, or `client_closed`) and the tokens of the
+ * `usage` object in the body. For pass-through answers the body is scanned as it is written (no copy
+ * kept); faces that parse answers report tokens themselves.
  */
 export class RequestMeter {
   private readonly tracked = new WeakMap<ServerResponse, MeteredRequest>();
@@ -27,10 +28,14 @@ export class RequestMeter {
     let code: string | null = null;
     let tokens: TokenCounts | null = null;
     const scanner = opts.scanUsage ? new UsageScanner() : null;
-    if (scanner) tapBody(res, (chunk) => scanner.push(chunk));
+    let errorBody = '';
+    tapBody(res, (chunk) => {
+      scanner?.push(chunk);
+      if (res.statusCode >= 400 && errorBody.length < ERROR_BODY_MAX) errorBody += chunk.slice(0, ERROR_BODY_MAX);
+    });
     res.once('close', () => {
       const status = res.statusCode;
-      const error = code ?? (!res.writableFinished ? 'client_closed' : status >= 400 ? `upstream_${status}` : null);
+      const error = code ?? (!res.writableFinished ? 'client_closed' : status >= 400 ? errorCode(status, errorBody) : null);
       this.record({ model, api, status, error, tokens: tokens ?? scanner?.result() ?? null });
     });
     const m: MeteredRequest = {
@@ -46,6 +51,19 @@ export class RequestMeter {
   of(res: ServerResponse): MeteredRequest | undefined {
     return this.tracked.get(res);
   }
+}
+
+const ERROR_BODY_MAX = 2048;
+
+/** The `error.code` string of an OpenAI-shaped error body (ours or a backend's), else `http_<status>`. */
+export function errorCode(status: number, body: string): string {
+  try {
+    const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
+    if (typeof code === 'string' && /^[a-z0-9_]{1,64}$/.test(code)) return code;
+  } catch {
+    // not JSON, or cut short
+  }
+  return `http_${status}`;
 }
 
 type WriteArgs = Parameters<ServerResponse['write']>;
