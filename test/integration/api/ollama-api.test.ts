@@ -1,7 +1,7 @@
 import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, perTestService, teardown, TestDir, TestService } from '../../helpers/loadout.js';
+import { http, perTestService, teardown, TestDir, TestService, waitUntil } from '../../helpers/loadout.js';
 
 // The Ollama-compatible API, spoken to by the official `ollama` client (CONTRACT §8, issue 11),
 // next to the OpenAI router, spoken to by the official `openai` client.
@@ -11,6 +11,7 @@ const MODELS = {
   embed: { args: '--embedding' },
   resident: { pinned: true },
   hidden: { unlisted: true },
+  slow: { unlisted: true, args: '--stream-chunks 50 --chunk-delay 100' },
 };
 
 describe('the ollama client against loadout', () => {
@@ -62,6 +63,22 @@ describe('the ollama client against loadout', () => {
     await svc.waitModel('chat', (m) => m.inflight === 0);
   });
 
+  it('a client that stops reading a stream aborts the backend\'s answer and ends the request', async () => {
+    const stream = await ollama.chat({ model: 'slow', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const read = async () => {
+      for await (const part of stream) {
+        expect(part.message.content).toMatch(/^chunk 0 /);
+        stream.abort();
+      }
+    };
+    await expect(read()).rejects.toThrow(/abort/i);
+    await svc.waitModel('slow', (m) => m.inflight === 0);
+    await waitUntil(async () => {
+      const logs = await svc.req<{ lines: { text: string }[] }>('GET', '/api/models/slow/logs?tail=50');
+      return logs.json.lines.some((l) => l.text.includes('stream aborted: client disconnected'));
+    }, 5000, 'the backend to see the abort');
+  });
+
   it('answers chat and generate whole, by name, alias or with the :latest tag', async () => {
     const chat = await ollama.chat({ model: 'chat:latest', messages: [{ role: 'user', content: 'hi' }] });
     expect(chat.message).toEqual({ role: 'assistant', content: expect.stringMatching(/^hello from chat pid \d+$/) });
@@ -81,7 +98,7 @@ describe('the ollama client against loadout', () => {
     await svc.load('resident');
     const { models } = await ollama.ps();
     const byName = Object.fromEntries(models.map((m) => [m.name, m as typeof m & { context_length: number }]));
-    expect(Object.keys(byName).sort()).toEqual(['chat', 'embed', 'resident']);
+    expect(Object.keys(byName).sort()).toEqual(['chat', 'embed', 'resident', 'slow']);
     expect(new Date(byName.resident!.expires_at).getUTCFullYear()).toBeGreaterThan(2300);
     const deadline = (await svc.model('chat')).idle_deadline;
     expect(new Date(byName.chat!.expires_at).toISOString()).toBe(deadline);
@@ -101,7 +118,7 @@ describe('the ollama client against loadout', () => {
 
   it('leaves Loadout\'s own /api routes as they are', async () => {
     const r = await svc.req<{ models: { name: string }[] }>('GET', '/api/models');
-    expect(r.json.models.map((m) => m.name)).toEqual(['chat', 'embed', 'hidden', 'resident']);
+    expect(r.json.models.map((m) => m.name)).toEqual(['chat', 'embed', 'hidden', 'resident', 'slow']);
     expect((await svc.req('POST', '/api/version')).status).toBe(404);
   });
 

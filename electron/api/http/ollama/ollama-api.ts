@@ -22,7 +22,7 @@ export interface OllamaApiDeps {
   gpu(): GpuSnapshot;
   clock: Clock;
   logger: Logger;
-  /** The Ollama API level reported by `/api/version`, and Loadout's own version. */
+  /** Loadout's own version, reported next to the Ollama API level by `/api/version`. */
   version: string;
 }
 
@@ -229,8 +229,10 @@ export class OllamaApi {
         res.end();
         resolve();
       });
-      upstream.on('error', () => {
-        res.destroy();
+      upstream.on('error', () => res.destroy());
+      // The client went away (the upstream request is aborted with it) or the backend died mid-stream.
+      upstream.on('close', () => {
+        if (!upstream.complete) res.destroy();
         resolve();
       });
     });
