@@ -30,6 +30,19 @@ describe('UsageScanner', () => {
     expect(scan(stream, [10, 60, 100])).toEqual({ prompt: 5, completion: 7 });
   });
 
+  it('reads bytes as well as text, with the key or the object cut between chunks', () => {
+    const body = Buffer.from('data: {"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":7}}\n\ndata: [DONE]\n\n');
+    for (let cut = 0; cut <= body.length; cut++) {
+      const s = new UsageScanner();
+      s.push(body.subarray(0, cut));
+      s.push(new Uint8Array(body.subarray(cut)));
+      expect(s.result()).toEqual({ prompt: 5, completion: 7 });
+    }
+    const bytes = new UsageScanner();
+    for (const b of body) bytes.push(Buffer.from([b]));
+    expect(bytes.result()).toEqual({ prompt: 5, completion: 7 });
+  });
+
   it('finds nothing in a body without usage, and keeps memory bounded on a huge one', () => {
     expect(scan('{"data":[1,2,3]}', [4])).toBeNull();
     const s = new UsageScanner();

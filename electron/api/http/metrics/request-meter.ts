@@ -31,7 +31,7 @@ export class RequestMeter {
     let errorBody = '';
     tapBody(res, (chunk) => {
       scanner?.push(chunk);
-      if (res.statusCode >= 400 && errorBody.length < ERROR_BODY_MAX) errorBody += chunk.slice(0, ERROR_BODY_MAX);
+      if (res.statusCode >= 400 && errorBody.length < ERROR_BODY_MAX) errorBody += (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')).slice(0, ERROR_BODY_MAX);
     });
     res.once('close', () => {
       const status = res.statusCode;
@@ -68,17 +68,19 @@ export function errorCode(status: number, body: string): string {
 
 type WriteArgs = Parameters<ServerResponse['write']>;
 
-/** Sees each chunk written to `res` as text, then lets the write through unchanged. */
-function tapBody(res: ServerResponse, see: (text: string) => void): void {
-  const text = (chunk: unknown) => (typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : '');
+/** Sees each chunk written to `res` (text or bytes, undecoded), then lets the write through unchanged. */
+function tapBody(res: ServerResponse, see: (chunk: string | Uint8Array) => void): void {
+  const seen = (chunk: unknown) => {
+    if (typeof chunk === 'string' || chunk instanceof Uint8Array) see(chunk);
+  };
   const write = res.write.bind(res) as (...a: WriteArgs) => boolean;
   const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
   res.write = ((...args: WriteArgs) => {
-    see(text(args[0]));
+    seen(args[0]);
     return write(...args);
   }) as ServerResponse['write'];
   res.end = ((...args: unknown[]) => {
-    if (args.length && typeof args[0] !== 'function') see(text(args[0]));
+    seen(args[0]);
     return end(...args);
   }) as ServerResponse['end'];
 }

@@ -20,7 +20,19 @@ export class UsageScanner {
   private escaped = false;
   private found: TokenCounts | null = null;
 
-  push(chunk: string): void {
+  /**
+   * A chunk as written: text, or bytes. Bytes that cannot hold (or finish) a usage object are not
+   * decoded at all, which keeps a long stream's cost to one byte search per chunk.
+   */
+  push(chunk: string | Uint8Array): void {
+    if (typeof chunk !== 'string') {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (this.object === null && buf.indexOf(KEY) < 0 && !(this.carry + buf.toString('latin1', 0, KEY.length - 1)).includes(KEY)) {
+        this.carry = (this.carry + buf.toString('latin1', Math.max(0, buf.length - (KEY.length - 1)))).slice(-(KEY.length - 1));
+        return;
+      }
+      chunk = buf.toString('utf8');
+    }
     let text = this.carry + chunk;
     this.carry = '';
     for (;;) {
