@@ -20,36 +20,61 @@ export interface BackendAnswer {
  * One JSON request to a model's backend on behalf of a client, for faces that translate (the Ollama
  * API) rather than pass bytes through (the OpenAI router). The model is leased through the same
  * admission as every other request and counts as in flight until the client's response closes; a
- * client that goes away aborts the upstream request. Null when the client left while the model loaded.
+ * client that goes away aborts the upstream request. As with the router, a backend that fails before
+ * answering is probed, and a broken one recycled and the request tried once more on a fresh instance.
+ * Null when the client left before an answer.
  */
 export async function callBackend(engine: Engine, agent: Agent, slot: ModelSlot, res: ServerResponse, r: BackendRequest): Promise<BackendAnswer | null> {
   const started = performance.now();
   let clientGone = false;
   res.on('close', () => (clientGone = true));
-  const lease = await engine.acquire(slot, 'request');
-  if (clientGone) {
-    lease.release();
-    return null;
-  }
-  const waitedMs = performance.now() - started;
-  const payload = JSON.stringify(r.body);
-  const upstream = httpRequest({
-    host: '127.0.0.1',
-    port: lease.instance.port,
-    method: r.method,
-    path: r.path,
-    agent,
-    headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), accept: 'application/json, text/event-stream' },
-  });
-  res.on('close', () => {
-    if (!res.writableFinished) upstream.destroy();
-    lease.release();
-  });
-  return new Promise((resolve, reject) => {
-    upstream.on('response', (up) => resolve({ upstream: up, lease, waitedMs }));
-    upstream.on('error', (err) => {
+  for (let attempt = 1; ; attempt++) {
+    const lease = await engine.acquire(slot, 'request');
+    if (clientGone) {
+      lease.release('failed');
+      return null;
+    }
+    const waitedMs = performance.now() - started;
+    const sent = await send(lease, agent, res, r);
+    if (sent instanceof Error) {
+      const retry = attempt === 1 && !clientGone && (await engine.recycleIfBroken(lease, sent.message));
+      lease.release('failed');
+      if (clientGone) return null;
+      if (retry) continue;
       const tail = slot.lastError?.log_tail ?? [];
-      reject(new LoadoutError('backend_error', `${lease.model} backend failed during the request: ${err.message}`, { log_tail: tail }));
+      throw new LoadoutError(lease.instance.recycled ? 'unhealthy' : 'backend_error', `${lease.model} backend failed during the request: ${sent.message}`, { log_tail: tail });
+    }
+    // From here the answer belongs to the caller; the lease ends with the client's response.
+    res.on('close', () => {
+      if (!res.writableFinished) sent.destroy();
+      const failed = (sent.statusCode ?? 502) >= 500 || !sent.complete || !res.writableFinished;
+      lease.release(failed ? 'failed' : 'ok');
+    });
+    return { upstream: sent, lease, waitedMs };
+  }
+}
+
+/** Sends the request; the answer once its headers arrive, or the error that came first. */
+function send(lease: Lease, agent: Agent, res: ServerResponse, r: BackendRequest): Promise<IncomingMessage | Error> {
+  const payload = JSON.stringify(r.body);
+  return new Promise((resolve) => {
+    const upstream = httpRequest({
+      host: '127.0.0.1',
+      port: lease.instance.port,
+      method: r.method,
+      path: r.path,
+      agent,
+      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), accept: 'application/json, text/event-stream' },
+    });
+    const onClientClose = () => upstream.destroy();
+    res.once('close', onClientClose);
+    upstream.on('response', (up) => {
+      res.off('close', onClientClose);
+      resolve(up);
+    });
+    upstream.on('error', (err) => {
+      res.off('close', onClientClose);
+      resolve(err);
     });
     upstream.end(payload);
   });

@@ -8,7 +8,7 @@ import { parsePrometheusText, sampleValue } from '../../helpers/prom-text.js';
 function view(name: string, over: Partial<ModelView> = {}): ModelView {
   return {
     name, state: 'stopped', pinned: false, groups: [], pid: null, port: null, inflight: 0, loaded_at: null, last_used_at: null,
-    idle_deadline: null, vram_bytes: null, error: null, aliases: [], backend: null, vram_estimate_bytes: null, ...over,
+    idle_deadline: null, vram_bytes: null, error: null, aliases: [], backend: null, vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null, ...over,
   };
 }
 
@@ -44,7 +44,7 @@ describe('LoadoutMetrics', () => {
   });
 
   it('reads state, pinning, in-flight and memory per model and device at scrape time', async () => {
-    const s = setup([view('a', { state: 'ready', pinned: true, inflight: 2, vram_bytes: 3000 }), view('b')], {
+    const s = setup([view('a', { state: 'ready', pinned: true, inflight: 2, queued: 1, vram_bytes: 3000 }), view('b'), view('cpu', { state: 'ready', ram_bytes: 700 })], {
       source: 'nvidia-smi', at: new Date(0).toISOString(),
       devices: [{ index: 0, name: 'RTX 4090', vendor: 'nvidia', total_bytes: 24e9, used_bytes: 5e9 }, { index: 1, name: 'RTX 3090', vendor: 'nvidia', total_bytes: 24e9, used_bytes: 1e9 }],
       processes: [{ pid: 10, model: 'a', used_bytes: 2000, device_index: 0 }, { pid: 11, model: 'a', used_bytes: 1000, device_index: 1 }, { pid: 12, model: null, used_bytes: 99, device_index: 0 }],
@@ -57,6 +57,8 @@ describe('LoadoutMetrics', () => {
     expect(sampleValue(m, 'loadout_model_requests_in_flight', { model: 'a' })).toBe(2);
     expect(sampleValue(m, 'loadout_model_memory_bytes', { model: 'a' })).toBe(3000);
     expect(sampleValue(m, 'loadout_model_memory_bytes', { model: 'b' })).toBeUndefined();
+    expect(sampleValue(m, 'loadout_model_memory_bytes', { model: 'cpu' })).toBe(700);
+    expect(sampleValue(m, 'loadout_model_requests_queued', { model: 'a' })).toBe(1);
     expect(sampleValue(m, 'loadout_model_device_memory_bytes', { model: 'a', device: '1' })).toBe(1000);
     expect(sampleValue(m, 'loadout_device_memory_used_bytes', { device: '0', name: 'RTX 4090' })).toBe(5e9);
     expect(sampleValue(m, 'loadout_device_memory_total_bytes', { device: '1' })).toBe(24e9);

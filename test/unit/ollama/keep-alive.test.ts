@@ -45,7 +45,7 @@ describe('keepAliveDelay', () => {
 
 function engineWith(view: Partial<ModelView>) {
   const unloads: string[] = [];
-  const state = { view: { name: 'm', state: 'ready', inflight: 0, last_used_at: null, ...view } as ModelView };
+  const state = { view: { name: 'm', state: 'ready', inflight: 0, queued: 0, last_used_at: null, ...view } as ModelView };
   return {
     unloads,
     state,
@@ -89,7 +89,7 @@ describe('KeepAliveTimers', () => {
     expect(e.unloads).toEqual([]);
   });
 
-  it('leaves a model alone that is busy or was used since by another client', () => {
+  it('leaves a model alone that is busy, awaited, or was used since by another client', () => {
     const clock = new FakeClock();
     const e = engineWith({});
     const timers = new KeepAliveTimers(e.engine, clock, silentLogger);
@@ -98,6 +98,9 @@ describe('KeepAliveTimers', () => {
     clock.advance(1000);
     timers.requestEnded('m', 1000);
     e.state.view = { ...e.state.view, inflight: 0, last_used_at: new Date(clock.now() + 500).toISOString() };
+    clock.advance(1000);
+    timers.requestEnded('m', 1000);
+    e.state.view = { ...e.state.view, queued: 1, last_used_at: null };
     clock.advance(1000);
     expect(e.unloads).toEqual([]);
   });

@@ -14,7 +14,7 @@ function config(over: Partial<ModelConfig> = {}): ModelConfig {
   return {
     name: 'qwen', cmd: 'llama-server --port ${PORT} -m ${MODEL} ${ARGS}', health: '/health', model: null, args: '', env: {}, aliases: [],
     pinned: false, groups: [], ttlMs: null, vramBytes: null, contextSize: null, backend: 'llama-server', unlisted: false,
-    sourceFile: path.join(tmp.dir(), 'config.yaml'), sourceKind: 'main', ...over,
+    sourceFile: path.join(tmp.dir(), 'config.yaml'), sourceKind: 'main', responseTimeoutMs: null, preload: false, ...over,
   };
 }
 
@@ -32,7 +32,7 @@ function writeGguf(file: string, arch: string, extra: Record<string, { value: un
 
 const view = (over: Partial<ModelView>): ModelView => ({
   name: 'qwen', state: 'ready', pinned: false, groups: [], pid: 1, port: 2, inflight: 0, loaded_at: null, last_used_at: null,
-  idle_deadline: null, vram_bytes: null, error: null, aliases: [], backend: null, vram_estimate_bytes: null, ...over,
+  idle_deadline: null, vram_bytes: null, error: null, aliases: [], backend: null, vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null, ...over,
 });
 
 describe('model listings from a GGUF header', () => {
@@ -93,5 +93,6 @@ describe('/api/ps entries', () => {
     expect(psEntry(config(), view({ vram_bytes: 5000 }), info, { idleTimeoutMs: 0, now, onGpu: true })).toMatchObject({ size: 5000, size_vram: 5000, context_length: 4096 });
     expect(psEntry(config({ contextSize: 1024 }), view({ vram_bytes: 5000 }), info, { idleTimeoutMs: 0, now, onGpu: false })).toMatchObject({ size: 5000, size_vram: 0, context_length: 1024 });
     expect(psEntry(config(), view({ vram_estimate_bytes: 700 }), info, { idleTimeoutMs: 0, now, onGpu: true })).toMatchObject({ size: 700, size_vram: 0 });
+    expect(psEntry(config(), view({ ram_bytes: 900, vram_estimate_bytes: 700 }), info, { idleTimeoutMs: 0, now, onGpu: false })).toMatchObject({ size: 900, size_vram: 0 });
   });
 });

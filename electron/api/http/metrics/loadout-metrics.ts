@@ -127,10 +127,20 @@ export class LoadoutMetrics {
       },
     });
     new Gauge({
-      name: 'loadout_model_memory_bytes', help: 'Measured memory of a loaded model\'s backend (GPU, else RAM), all devices together.', labelNames: ['model'], registers,
+      name: 'loadout_model_requests_queued', help: 'Requests waiting for the model\'s next ready instance.', labelNames: ['model'], registers,
       collect() {
         this.reset();
-        for (const m of src.models()) if (m.vram_bytes !== null) this.set({ model: m.name }, m.vram_bytes);
+        for (const m of src.models()) this.set({ model: m.name }, m.queued);
+      },
+    });
+    new Gauge({
+      name: 'loadout_model_memory_bytes', help: 'Measured memory of a loaded model\'s backend: GPU memory, or its RSS on a machine without GPU data.', labelNames: ['model'], registers,
+      collect() {
+        this.reset();
+        for (const m of src.models()) {
+          const bytes = m.vram_bytes ?? m.ram_bytes;
+          if (bytes !== null) this.set({ model: m.name }, bytes);
+        }
       },
     });
     new Gauge({

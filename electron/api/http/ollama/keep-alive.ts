@@ -45,7 +45,7 @@ export interface KeepAliveEngine {
 
 /**
  * Unloads models whose honoured keep_alive ran out. One timer per model; a new request for the model
- * cancels it, and a model used since (by any client) or busy when the timer fires is left alone.
+ * cancels it, and a model used since (by any client), busy or awaited when the timer fires is left alone.
  */
 export class KeepAliveTimers {
   private readonly timers = new Map<string, Timer>();
@@ -75,7 +75,7 @@ export class KeepAliveTimers {
         return; // removed from the config meanwhile
       }
       const usedSince = view.last_used_at !== null && Date.parse(view.last_used_at) > endedAt;
-      if (view.state !== 'ready' || view.inflight > 0 || usedSince) return;
+      if (view.state !== 'ready' || view.inflight > 0 || view.queued > 0 || usedSince) return;
       this.logger.info('keep_alive ran out; unloading', { model, keep_alive_ms: delayMs });
       this.engine.unload(model).catch((err: unknown) => this.logger.warn('keep_alive unload failed', { model, err: String(err) }));
     };

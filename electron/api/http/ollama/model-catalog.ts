@@ -107,9 +107,9 @@ export function expiresAt(view: ModelView, idleTimeoutMs: number, now: number): 
   return view.idle_deadline ?? new Date(now + idleTimeoutMs).toISOString();
 }
 
-/** One `/api/ps` entry; `size_vram` is the measured GPU memory (0 when running from RAM). */
+/** One `/api/ps` entry: `size` is the measured memory (GPU, else RSS, else the estimate); `size_vram` the GPU part. */
 export function psEntry(c: ModelConfig, view: ModelView, file: ModelFileInfo, o: { idleTimeoutMs: number; now: number; onGpu: boolean }): Json {
-  const memory = view.vram_bytes ?? view.vram_estimate_bytes ?? file.size;
+  const memory = view.vram_bytes ?? view.ram_bytes ?? view.vram_estimate_bytes ?? file.size;
   return {
     name: c.name,
     model: c.name,
