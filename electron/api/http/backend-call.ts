@@ -35,14 +35,15 @@ export async function callBackend(engine: Engine, agent: Agent, slot: ModelSlot,
       return null;
     }
     const waitedMs = performance.now() - started;
-    const sent = await send(lease, agent, res, r);
+    const sent = await send(lease, agent, res, r, slot.config.responseTimeoutMs);
     if (sent instanceof Error) {
       const retry = attempt === 1 && !clientGone && (await engine.recycleIfBroken(lease, sent.message));
       lease.release('failed');
       if (clientGone) return null;
       if (retry) continue;
       const tail = slot.lastError?.log_tail ?? [];
-      throw new LoadoutError(lease.instance.recycled ? 'unhealthy' : 'backend_error', `${lease.model} backend failed during the request: ${sent.message}`, { log_tail: tail });
+      const code = lease.instance.recycled ? 'unhealthy' : sent instanceof UpstreamTimeout ? 'upstream_timeout' : 'backend_error';
+      throw new LoadoutError(code, `${lease.model} backend failed during the request: ${sent.message}`, { log_tail: tail });
     }
     // From here the answer belongs to the caller; the lease ends with the client's response.
     res.on('close', () => {
@@ -54,10 +55,13 @@ export async function callBackend(engine: Engine, agent: Agent, slot: ModelSlot,
   }
 }
 
-/** Sends the request; the answer once its headers arrive, or the error that came first. */
-function send(lease: Lease, agent: Agent, res: ServerResponse, r: BackendRequest): Promise<IncomingMessage | Error> {
+class UpstreamTimeout extends Error {}
+
+/** Sends the request; the answer once its headers arrive, or the error (or `response_timeout`) that came first. */
+function send(lease: Lease, agent: Agent, res: ServerResponse, r: BackendRequest, responseTimeoutMs: number | null): Promise<IncomingMessage | Error> {
   const payload = JSON.stringify(r.body);
   return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | null = null;
     const upstream = httpRequest({
       host: '127.0.0.1',
       port: lease.instance.port,
@@ -68,14 +72,14 @@ function send(lease: Lease, agent: Agent, res: ServerResponse, r: BackendRequest
     });
     const onClientClose = () => upstream.destroy();
     res.once('close', onClientClose);
-    upstream.on('response', (up) => {
+    if (responseTimeoutMs) timer = setTimeout(() => upstream.destroy(new UpstreamTimeout(`no response within response_timeout ${responseTimeoutMs / 1000}s`)), responseTimeoutMs);
+    const settle = (v: IncomingMessage | Error) => {
+      if (timer) clearTimeout(timer);
       res.off('close', onClientClose);
-      resolve(up);
-    });
-    upstream.on('error', (err) => {
-      res.off('close', onClientClose);
-      resolve(err);
-    });
+      resolve(v);
+    };
+    upstream.on('response', settle);
+    upstream.on('error', settle);
     upstream.end(payload);
   });
 }

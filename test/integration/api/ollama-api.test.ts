@@ -167,6 +167,23 @@ describe('keep_alive from Ollama clients', () => {
   });
 });
 
+describe('broken backends behind the Ollama API', () => {
+  const boot = perTestService();
+
+  for (const [mode, extra] of [['reset', {}], ['wedge', { responseTimeout: '1s' }]] as const) {
+    it(`replaces a backend that ${mode === 'reset' ? 'resets connections' : 'never answers'} and answers the chat from a fresh one`, async () => {
+      const svc = await boot({ watchdog: { health_check_interval: 0 }, models: { m: { args: `--break-after 1 --break-mode ${mode}`, ...extra } } });
+      const ollama = new Ollama({ host: svc.url });
+      expect((await ollama.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })).done).toBe(true);
+      const pid1 = (await svc.model('m')).pid;
+      const second = await ollama.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+      expect(second.message.content).toMatch(/^hello from m/);
+      expect((await svc.model('m')).pid).not.toBe(pid1);
+      expect(svc.of('model_stopped', 'm')).toMatchObject([{ reason: 'unhealthy' }]);
+    });
+  }
+});
+
 describe('the Ollama listener and the API key', () => {
   const boot = perTestService();
 
