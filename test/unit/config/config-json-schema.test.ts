@@ -50,7 +50,10 @@ describe('config JSON Schema', () => {
   });
 
   it('accepts every key of the default config, and flags an unknown one', () => {
-    const uncommented = DEFAULT_CONFIG_TEXT.split('\n').map((l) => (l.startsWith('#   ') ? l.slice(2) : l)).join('\n');
+    // Commented examples: a `# key:` heading followed by indented `#   ` lines, or `#   ` lines under a live key.
+    const uncommented = DEFAULT_CONFIG_TEXT.split('\n')
+      .map((l, i, all) => (l.startsWith('#   ') || (/^# [a-z_]+:\s*$/.test(l) && all[i + 1]?.startsWith('#   ')) ? l.slice(2) : l))
+      .join('\n');
     expect(unknownKeys(parse(uncommented), schema)).toEqual([]);
     expect(unknownKeys({ watchdog: { idle_timeot: '5m' }, models: { m: { cmd: 'x', pined: true } } }, schema)).toEqual(['watchdog.idle_timeot', 'models.m.pined']);
   });
