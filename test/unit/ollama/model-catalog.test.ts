@@ -14,7 +14,7 @@ function config(over: Partial<ModelConfig> = {}): ModelConfig {
   return {
     name: 'qwen', cmd: 'llama-server --port ${PORT} -m ${MODEL} ${ARGS}', health: '/health', model: null, args: '', env: {}, aliases: [],
     pinned: false, groups: [], ttlMs: null, vramBytes: null, contextSize: null, backend: 'llama-server', unlisted: false,
-    sourceFile: path.join(tmp.dir(), 'config.yaml'), sourceKind: 'main', responseTimeoutMs: null, preload: false, ...over,
+    sourceFile: path.join(tmp.dir(), 'config.yaml'), sourceKind: 'main', responseTimeoutMs: null, preload: false, protocol: 'http', ...over,
   };
 }
 
@@ -32,7 +32,7 @@ function writeGguf(file: string, arch: string, extra: Record<string, { value: un
 
 const view = (over: Partial<ModelView>): ModelView => ({
   name: 'qwen', state: 'ready', pinned: false, groups: [], pid: 1, port: 2, inflight: 0, loaded_at: null, last_used_at: null,
-  idle_deadline: null, vram_bytes: null, error: null, aliases: [], backend: null, vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null, ...over,
+  idle_deadline: null, vram_bytes: null, error: null, aliases: [], backend: null, vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null, source: 'config', model_file: null, mmproj: null, gguf: null, ...over,
 });
 
 describe('model listings from a GGUF header', () => {
@@ -67,6 +67,8 @@ describe('model listings from a GGUF header', () => {
     const none = await new ModelFileInfoCache().get('x', null, path.join(tmp.dir(), 'missing.yaml'));
     expect(capabilities(config({ args: '--embeddings' }), none)).toEqual(['embedding']);
     expect(capabilities(config({ args: '--jinja --mmproj /m/proj.gguf' }), none)).toEqual(['completion', 'tools', 'vision']);
+    expect(capabilities(config({ embeddings: true }), none)).toEqual(['embedding']);
+    expect(capabilities(config({ mmproj: '/m/proj.gguf' }), none)).toEqual(['completion', 'vision']);
   });
 
   it('lists a model without a readable GGUF with empty details, never failing', async () => {

@@ -69,16 +69,17 @@ export function parametersText(c: ModelConfig, file: ModelFileInfo): string {
 }
 
 /**
- * Ollama's capabilities from what the model is started with: `--embedding(s)` or a pooling GGUF
- * serves embeddings, `--mmproj` adds vision, `--jinja` (llama-server's tool-call templates) adds tools.
+ * Ollama's capabilities from what the model is started with: `embeddings` / `--embedding(s)` or a
+ * pooling GGUF serves embeddings, a projector (`mmproj` / `--mmproj`) adds vision, `--jinja`
+ * (llama-server's tool-call templates) adds tools.
  */
 export function capabilities(c: ModelConfig, file: ModelFileInfo): string[] {
   const words = argv(c);
   const has = (...flags: string[]) => words.some((w) => flags.some((f) => w === f || w.startsWith(`${f}=`)));
-  if (has('--embedding', '--embeddings') || file.pooling) return ['embedding'];
+  if (c.embeddings || has('--embedding', '--embeddings') || file.pooling) return ['embedding'];
   const out = ['completion'];
   if (has('--jinja')) out.push('tools');
-  if (has('--mmproj', '-mm', '--mmproj-url', '-mmu')) out.push('vision');
+  if (c.mmproj || has('--mmproj', '-mm', '--mmproj-url', '-mmu')) out.push('vision');
   return out;
 }
 
