@@ -1,19 +1,23 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { defaultConfigPath, ensureConfigFile } from './engine/config/default-config.js';
+import { defaultConfigPath, ensureConfigFile, refreshSchemaFile } from './engine/config/default-config.js';
 import { loadConfig } from './engine/config/load-config.js';
 import { runningOwner } from './engine/supervisor/state-lock.js';
 import { ApiClient } from './cli/api-client.js';
 import { flag, parseArgs } from './cli/args.js';
 import { runClientCommand } from './cli/client-commands.js';
 import { runImport } from './cli/import-command.js';
+import { runConfigCommand } from './cli/config-commands.js';
 import { startService } from './service.js';
 
 const HELP = `loadout — keep local AI models loaded
 
 usage:
-  loadout serve [--config FILE] [--listen HOST:PORT]   run the engine, API and dashboard headless
+  loadout serve [--config FILE] [--listen HOST:PORT] [--ollama-listen HOST:PORT]
+                                                       run the engine, API and dashboard headless
+  loadout config schema                                print the config file's JSON Schema
+  loadout config check [FILE]                          validate a config file (exit 1 when invalid)
   loadout ps                                           list models and their state
   loadout load NAME | unload NAME [--force]            start or stop a model
   loadout pin NAME | unpin NAME                        keep a model loaded (written to the config)
@@ -35,8 +39,9 @@ export async function main(argv: string[], out: (l: string) => void = (l) => con
   }
   const explicit = flag(args, 'config');
   const configFile = explicit ?? defaultConfigPath(process.env, process.platform, homedir());
-  if (cmd === 'serve') return serve(configFile, explicit !== undefined, flag(args, 'listen'), out);
+  if (cmd === 'serve') return serve(configFile, explicit !== undefined, { listen: flag(args, 'listen'), ollamaListen: flag(args, 'ollama-listen') }, out);
   if (cmd === 'import') return runImport(args, out, (l) => console.error(l));
+  if (cmd === 'config') return runConfigCommand(args, configFile, out, (l) => console.error(l));
   const api = await clientFor(configFile, flag(args, 'url'));
   try {
     return await runClientCommand(cmd, args, api, out);
@@ -63,7 +68,7 @@ async function clientFor(configFile: string, url: string | undefined): Promise<A
   return new ApiClient(base.replace(/\/$/, ''), key);
 }
 
-async function serve(configFile: string, explicit: boolean, listen: string | undefined, out: (l: string) => void): Promise<number> {
+async function serve(configFile: string, explicit: boolean, listen: { listen?: string; ollamaListen?: string }, out: (l: string) => void): Promise<number> {
   if (!explicit) {
     if (await ensureConfigFile(configFile)) out(`created ${configFile} (edit it to add models)`);
   } else if (!existsSync(configFile)) {
@@ -73,7 +78,8 @@ async function serve(configFile: string, explicit: boolean, listen: string | und
   const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
   let service;
   try {
-    service = await startService({ configFile, listen, rendererDir: existsSync(rendererDir) ? rendererDir : undefined });
+    await refreshSchemaFile(configFile);
+    service = await startService({ configFile, ...listen, rendererDir: existsSync(rendererDir) ? rendererDir : undefined });
   } catch (err) {
     console.error(`loadout serve: ${err instanceof Error ? err.message : String(err)}`);
     return 2;
@@ -99,5 +105,6 @@ async function serve(configFile: string, explicit: boolean, listen: string | und
     // Only now: whoever waits for this line may signal at once, and the default action of SIGTERM
     // would skip stopping the backends.
     out(`loadout listening on ${service.url}`);
+    if (service.ollamaUrl) out(`loadout Ollama API on ${service.ollamaUrl}`);
   });
 }

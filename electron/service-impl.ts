@@ -42,9 +42,9 @@ const VERSION = packageVersion();
 export class ConfigLoadError extends Error {}
 
 /** `--listen HOST:PORT`, with the same grammar as the config's `listen`. */
-function listenOverride(s: string): { host: string; port: number } {
+function listenOverride(s: string, flag = '--listen'): { host: string; port: number } {
   const listen = parseListen(s);
-  if (!listen) throw new ConfigLoadError(`--listen: expected HOST:PORT, got "${s}"`);
+  if (!listen) throw new ConfigLoadError(`${flag}: expected HOST:PORT, got "${s}"`);
   return listen;
 }
 
@@ -54,6 +54,10 @@ function preload(engine: Engine, config: LoadoutConfig, logger: Logger): void {
     if (!m.preload) continue;
     engine.load(m.name, 'preload').catch((err: unknown) => logger.warn('preload failed', { model: m.name, error: err instanceof Error ? err.message : String(err) }));
   }
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /**
@@ -160,11 +164,21 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
     version: VERSION,
   });
   const listen = opts.listen ? listenOverride(opts.listen) : config.listen;
-  const server = new HttpServer({ engine, handlers, onLog: (m, l) => logs.subscribe(m, l), rendererDir: opts.rendererDir ?? null, apiKey: config.apiKey, apiKeys: config.apiKeys, logger });
+  const server = new HttpServer({ engine, handlers, onLog: (m, l) => logs.subscribe(m, l), rendererDir: opts.rendererDir ?? null, apiKey: config.apiKey, apiKeys: config.apiKeys, logger, clock, gpu: () => gpu.snapshot(), version: VERSION });
   const bound = await server.listen(listen.host, listen.port);
-  const hostForUrl = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
-  const url = `http://${hostForUrl}:${bound.port}`;
+  const url = `http://${urlHost(bound.host)}:${bound.port}`;
   lock.setUrl(url);
+  const ollamaListen = opts.ollamaListen !== undefined ? listenOverride(opts.ollamaListen, '--ollama-listen') : config.ollamaListen;
+  let ollamaUrl: string | null = null;
+  if (ollamaListen) {
+    try {
+      const o = await server.listenOllama(ollamaListen.host, ollamaListen.port);
+      ollamaUrl = `http://${urlHost(o.host)}:${o.port}`;
+    } catch (err) {
+      await server.close();
+      throw new ConfigLoadError(`ollama_listen ${ollamaListen.host}:${ollamaListen.port}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   engine.start();
   engineUp = true;
   applyEffective(effective.compose());
@@ -178,6 +192,7 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
     onPush: (l) => engine.onPush(l),
     onLog: (m, l) => logs.subscribe(m, l),
     url,
+    ollamaUrl,
     configFile: config.file,
     stop: () =>
       (stopping ??= (async () => {

@@ -11,6 +11,8 @@ export interface ServiceOptions {
   configFile: string;
   /** Overrides the config's `listen` (HOST:PORT; port 0 picks a free one). */
   listen?: string;
+  /** Overrides the config's `ollama_listen` (HOST:PORT; port 0 picks a free one). */
+  ollamaListen?: string;
   logger?: Logger;
   /** Folder of the built dashboard (index.html + assets) served at `/`. */
   rendererDir?: string;
@@ -25,6 +27,8 @@ export interface Service {
   onLog(model: string, listener: (line: LogLine) => void): () => void;
   /** `http://HOST:PORT` the API listens on. */
   url: string;
+  /** `http://HOST:PORT` of the `ollama_listen` listener, or null. */
+  ollamaUrl: string | null;
   configFile: string;
   /** Stops every backend (graceful, then forced) and closes the server. Idempotent. */
   stop(): Promise<void>;

@@ -55,6 +55,8 @@ export interface ConfigOptions {
   watchdog?: Record<string, string | number | boolean>;
   apiKey?: string;
   listen?: string;
+  /** More top-level YAML lines, as written (e.g. `ollama_listen: 127.0.0.1:0`). */
+  extra?: string[];
 }
 
 /** Small timeouts so the suite stays fast; a test overrides what it needs. */
@@ -81,6 +83,7 @@ export class TestDir {
       `listen: ${o.listen ?? '127.0.0.1:0'}   # the API`,
       `state_dir: ${q(this.stateDir)}`,
       ...(o.apiKey ? [`api_key: ${q(o.apiKey)}`] : []),
+      ...(o.extra ?? []),
       '',
       'watchdog:',
       ...Object.entries({ ...FAST_WATCHDOG, ...o.watchdog }).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? q(v) : String(v)}`),

@@ -16,7 +16,11 @@ export class OpenAiRouter {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1000 });
   private readonly gate: RequestGate;
 
-  constructor(private readonly engine: Engine) {
+  /** `onRouted` learns which configured model a request went to (the request metrics label it). */
+  constructor(
+    private readonly engine: Engine,
+    private readonly onRouted?: (res: ServerResponse, model: string) => void,
+  ) {
     this.gate = new RequestGate(() => engine.currentConfig.globalConcurrencyLimit ?? 0);
   }
 
@@ -49,6 +53,7 @@ export class OpenAiRouter {
     if (!name) throw new LoadoutError('bad_request', 'model: the request names no model', { field: 'model' });
     const slot = this.engine.resolve(name);
     if (!slot) throw new LoadoutError('model_not_found', `The model \`${name}\` does not exist`);
+    this.onRouted?.(res, slot.name);
     res.on('close', this.gate.enter(slot.config));
     const body = applyRequestRules(raw, req.headers['content-type'], slot.config.requests);
     let clientGone = false;

@@ -14,10 +14,13 @@ export function sendError(res: ServerResponse, err: unknown): void {
     res.destroy();
     return;
   }
-  const headers: Record<string, string> = {};
-  if (e.details.retry_after_s !== undefined) headers['retry-after'] = String(e.details.retry_after_s);
-  else if (e.status === 503) headers['retry-after'] = '1';
-  sendJson(res, e.status, e.toBody(), headers);
+  sendJson(res, e.status, e.toBody(), errorHeaders(e));
+}
+
+/** `Retry-After` for refusals that waiting solves (503). */
+export function errorHeaders(e: LoadoutError): Record<string, string> {
+  if (e.details.retry_after_s !== undefined) return { 'retry-after': String(e.details.retry_after_s) };
+  return e.status === 503 ? { 'retry-after': '1' } : {};
 }
 
 /** Bodies of OpenAI requests (`/v1`): audio uploads are the largest. */

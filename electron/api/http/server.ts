@@ -3,11 +3,16 @@ import type { AddressInfo } from 'node:net';
 import type { CommandHandlers, LogLine } from '../../../shared/commands.js';
 import { LoadoutError } from '../../../shared/errors.js';
 import type { LoadoutEvent } from '../../../shared/events.js';
+import type { GpuSnapshot } from '../../../shared/gpu.js';
 import { STREAM_PATHS } from '../../../shared/http-routes.js';
 import type { Push } from '../../../shared/push.js';
 import type { Engine } from '../../engine/engine.js';
+import type { Clock } from '../../engine/platform/clock.js';
 import type { Logger } from '../../engine/platform/logger.js';
 import { decodeSegment, handleControl } from './control-api.js';
+import { LoadoutMetrics } from './metrics/loadout-metrics.js';
+import { RequestMeter } from './metrics/request-meter.js';
+import { OLLAMA_PATHS, OllamaApi } from './ollama/ollama-api.js';
 import { OpenAiRouter } from './openai-router.js';
 import { sendError, sendJson } from './respond.js';
 import { checkApiKey, checkHostAndOrigin, type SecurityPolicy } from './security.js';
@@ -22,64 +27,121 @@ export interface HttpServerDeps {
   apiKey: string | null;
   apiKeys?: string[];
   logger: Logger;
+  clock: Clock;
+  gpu(): GpuSnapshot;
+  version: string;
+}
+
+/** Ollama's own clients probe `GET /` for this line before anything else. */
+const OLLAMA_ROOT = 'Ollama is running';
+
+/** Ollama routes that run inference (counted as requests in the metrics). */
+const OLLAMA_INFERENCE = new Set(['/api/chat', '/api/generate', '/api/embed', '/api/embeddings']);
+
+interface Listener {
+  server: Server;
+  policy: SecurityPolicy | null;
+  /** The `ollama_listen` listener answers `GET /` as Ollama does instead of serving the dashboard. */
+  ollama: boolean;
 }
 
 const LOG_STREAM = new RegExp(`^${STREAM_PATHS.logs.replace(':name', '([^/]+)')}$`);
 
-/** The HTTP face of the engine: control API, SSE streams, OpenAI router, dashboard. */
+/**
+ * The HTTP face of the engine: control API, SSE streams, OpenAI router, Ollama API, `/metrics`,
+ * dashboard; on the main listener and, when configured, on a second one at Ollama's address.
+ */
 export class HttpServer {
-  private readonly server: Server;
+  private readonly listeners: Listener[] = [];
   private readonly router: OpenAiRouter;
-  private policy: SecurityPolicy | null = null;
+  private readonly ollama: OllamaApi;
+  private readonly metrics: LoadoutMetrics;
+  private readonly meter: RequestMeter;
   private readonly streams = new Set<SseStream>();
 
   constructor(private readonly d: HttpServerDeps) {
-    this.router = new OpenAiRouter(d.engine);
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 65_000;
+    const events = d.engine.context.events;
+    this.metrics = new LoadoutMetrics({ models: () => d.engine.listModels(), gpu: d.gpu, subscribe: (l) => events.subscribe(l) });
+    this.meter = new RequestMeter((r) => this.metrics.request(r));
+    this.router = new OpenAiRouter(d.engine, (res, model) => this.meter.of(res)?.model(model));
+    this.ollama = new OllamaApi({ engine: d.engine, gpu: d.gpu, clock: d.clock, logger: d.logger, version: d.version });
   }
 
-  async listen(host: string, port: number): Promise<{ host: string; port: number }> {
+  /** The main listener (API, routers, dashboard). */
+  listen(host: string, port: number): Promise<{ host: string; port: number }> {
+    return this.bind(host, port, false);
+  }
+
+  /** `ollama_listen`: the same API at the address Ollama clients assume. */
+  listenOllama(host: string, port: number): Promise<{ host: string; port: number }> {
+    return this.bind(host, port, true);
+  }
+
+  private async bind(host: string, port: number, ollama: boolean): Promise<{ host: string; port: number }> {
+    const listener: Listener = { server: createServer((req, res) => void this.handle(req, res, listener)), policy: null, ollama };
+    listener.server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
+      listener.server.once('error', reject);
+      listener.server.listen(port, host, () => {
+        listener.server.off('error', reject);
         resolve();
       });
     });
-    const addr = this.server.address() as AddressInfo;
-    this.policy = { port: addr.port, listenHost: host, apiKey: this.d.apiKey, apiKeys: this.d.apiKeys };
+    const addr = listener.server.address() as AddressInfo;
+    listener.policy = { port: addr.port, listenHost: host, apiKey: this.d.apiKey, apiKeys: this.d.apiKeys };
+    this.listeners.push(listener);
     return { host, port: addr.port };
   }
 
   async close(): Promise<void> {
     for (const s of this.streams) s.close();
     this.router.dispose();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    this.ollama.dispose();
+    this.metrics.dispose();
+    await Promise.all(
+      this.listeners.map(
+        ({ server }) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      ),
+    );
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const policy = this.policy!;
+  private async handle(req: IncomingMessage, res: ServerResponse, listener: Listener): Promise<void> {
+    const policy = listener.policy!;
     const url = new URL(req.url ?? '/', 'http://loadout.invalid');
     try {
       const denied = checkHostAndOrigin(req, policy);
       if (denied) throw denied;
       const path = url.pathname;
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (listener.ollama && path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        return void res.end(OLLAMA_ROOT);
+      }
       const isApi = path.startsWith('/api/') || path === '/api';
       const isV1 = path.startsWith('/v1/') || path === '/v1';
-      if (isApi || isV1) {
+      if (isApi || isV1 || path === '/metrics') {
         const unauthorized = checkApiKey(req, url, policy);
         if (unauthorized) throw unauthorized;
+      }
+      if (path === '/metrics' && req.method === 'GET') {
+        const { contentType, text } = await this.metrics.scrape();
+        res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+        return void res.end(text);
+      }
+      if (OLLAMA_PATHS.has(path)) {
+        const meter = OLLAMA_INFERENCE.has(path) && req.method === 'POST' ? this.meter.track(res, 'ollama', { scanUsage: false }) : undefined;
+        return await this.ollama.handle(req, res, path, meter);
       }
       if (isV1) {
         if (path === '/v1/models' && req.method === 'GET') return this.router.listModels(res);
         const one = /^\/v1\/models\/([^/]+)$/.exec(path);
         if (one && req.method === 'GET') return this.router.getModel(res, decodeSegment(one[1]!));
         if (req.method !== 'POST') throw new LoadoutError('not_found', `no route for ${req.method} ${path}`);
+        this.meter.track(res, 'openai', { scanUsage: true });
         return await this.router.route(req, res, url);
       }
       if (isApi) {
@@ -91,6 +153,7 @@ export class HttpServer {
       serveStatic(res, this.d.rendererDir, path);
     } catch (err) {
       if (!(err instanceof LoadoutError)) this.d.logger.error('request failed', { path: url.pathname, err: err instanceof Error ? err.stack : String(err) });
+      this.meter.of(res)?.error(err instanceof LoadoutError ? err.code : 'internal');
       sendError(res, err);
     }
   }

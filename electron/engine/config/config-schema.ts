@@ -77,16 +77,23 @@ export const backendTemplateSchema = z.strictObject({
   protocol: protocol.nullish(),
 });
 
+/** How the Ollama-compatible API treats a client's `keep_alive` (off by default: the config decides). */
+export const ollamaSchema = z.strictObject({
+  keep_alive: z.enum(['honour', 'ignore']).nullish().describe("honour: a client's keep_alive may shorten a model's idle time (never lengthen it); ignore (default): the config decides"),
+});
+
 export const mainConfigSchema = z.strictObject({
-  listen: z.string().nullish(),
-  state_dir: z.string().min(1).nullish(),
-  models_dir: z.string().min(1).nullish(),
+  listen: z.string().nullish().describe('HOST:PORT of the API, routers and dashboard (default 127.0.0.1:11500)'),
+  ollama_listen: z.string({ message: 'expected HOST:PORT, e.g. 127.0.0.1:11434' }).nullish().describe("optional second listener at Ollama's address for clients that assume it, e.g. 127.0.0.1:11434"),
+  ollama: ollamaSchema.nullish().describe('the Ollama-compatible API'),
+  state_dir: z.string().min(1).nullish().describe('event log, run records of live backends, measured memory peaks'),
+  models_dir: z.string().min(1).nullish().describe('a folder of LocalAI-style model YAML files, loaded as models too'),
   discover: z.array(z.string().min(1)).nullish(),
   discover_backend: z.string().min(1).nullish(),
-  api_key: z.string().min(1).nullish(),
-  watchdog: watchdogPatchSchema.nullish(),
-  backends: z.record(z.string().min(1), backendTemplateSchema).nullish(),
-  models: z.record(z.string().min(1), modelEntrySchema).nullish(),
+  api_key: z.string().min(1).nullish().describe('when set, /api, /v1 and /metrics need Authorization: Bearer <key>'),
+  watchdog: watchdogPatchSchema.nullish().describe('idle, busy, LRU and memory rules'),
+  backends: z.record(z.string().min(1), backendTemplateSchema).nullish().describe('reusable launch templates (cmd with ${PORT} ${MODEL} ${ARGS} ${NAME} ${env.VAR}, health path, env)'),
+  models: z.record(z.string().min(1), modelEntrySchema).nullish().describe('the models, by name'),
   api_keys: z.array(z.string().min(1).regex(/^\S+$/, { message: 'an API key cannot contain spaces' })).nullish(),
   list_aliases: z.boolean().nullish(),
   global_concurrency_limit: z.number().int().min(0).nullish(),

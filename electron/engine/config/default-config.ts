@@ -1,8 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { configJsonSchemaText, SCHEMA_FILE_NAME, SCHEMA_MODELINE } from './config-json-schema.js';
 
 /** Written when the default config file is missing (CONTRACT §1): every key explained, no models. */
-export const DEFAULT_CONFIG_TEXT = `# Loadout configuration. Edits are picked up live; an invalid edit keeps the
+export const DEFAULT_CONFIG_TEXT = `${SCHEMA_MODELINE}
+# Loadout configuration. Edits are picked up live; an invalid edit keeps the
 # last good configuration running and is reported with file, line and key.
 
 # API, OpenAI-compatible router and dashboard. Keep it on loopback unless you
@@ -31,8 +33,15 @@ discover:
 # PATH, else the built-in backend):
 # discover_backend: llama-server
 
-# Optional: when set, every /api and /v1 request needs "Authorization: Bearer <key>".
+# Optional: when set, every /api, /v1 and /metrics request needs "Authorization: Bearer <key>".
 api_key: null
+
+# The Ollama-compatible API (/api/tags, /api/ps, /api/show, /api/chat, /api/generate,
+# /api/embed) is served on listen. Optional: also at Ollama's own address, for
+# clients that assume it.
+ollama_listen: null               # e.g. 127.0.0.1:11434
+ollama:
+  keep_alive: ignore              # honour: a client's keep_alive may shorten (never lengthen) a model's idle time
 
 watchdog:
   interval: 500ms                 # how often idle/busy/memory checks run
@@ -97,15 +106,39 @@ export function defaultConfigPath(env: Record<string, string | undefined>, platf
   return path.posix.join(xdg && path.isAbsolute(xdg) ? xdg : path.posix.join(homeDir, '.config'), 'loadout', 'config.yaml');
 }
 
-/** Creates `file` with DEFAULT_CONFIG_TEXT unless it exists; true when it was created. */
+/**
+ * Creates `file` with DEFAULT_CONFIG_TEXT unless it exists, and the JSON Schema its first line names
+ * next to it; true when the config was created.
+ */
 export async function ensureConfigFile(file: string): Promise<boolean> {
   await mkdir(path.dirname(file), { recursive: true });
   try {
     // `wx` fails if the file exists, so a user's config is never overwritten, even in a race.
     await writeFile(file, DEFAULT_CONFIG_TEXT, { flag: 'wx', mode: 0o600 });
-    return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;
   }
+  await writeFile(schemaFileFor(file), configJsonSchemaText());
+  return true;
+}
+
+export function schemaFileFor(configFile: string): string {
+  return path.join(path.dirname(configFile), SCHEMA_FILE_NAME);
+}
+
+/**
+ * Rewrites the schema file next to a config when one is there and differs from this version's schema,
+ * so an editor's completion follows upgrades. A config without one is left alone.
+ */
+export async function refreshSchemaFile(configFile: string): Promise<void> {
+  const file = schemaFileFor(configFile);
+  let current: string;
+  try {
+    current = await readFile(file, 'utf8');
+  } catch {
+    return;
+  }
+  const text = configJsonSchemaText();
+  if (current !== text) await writeFile(file, text);
 }

@@ -16,7 +16,7 @@ import { loadModelsDir } from './load-models-dir.js';
 import { parseListen } from './parse-listen.js';
 import { resolvePath } from './resolve-path.js';
 import { topLevelExtras } from './top-level-extras.js';
-import { DEFAULT_WATCHDOG, type BackendTemplate, type ConfigResult, type LoadoutConfig, type ModelConfig } from './types.js';
+import { DEFAULT_OLLAMA, DEFAULT_WATCHDOG, type BackendTemplate, type ConfigResult, type LoadoutConfig, type ModelConfig } from './types.js';
 import { applyWatchdogPatch } from './watchdog-settings.js';
 import { YamlSource } from './yaml-source.js';
 
@@ -72,9 +72,14 @@ async function resolve(yamlSource: YamlSource, opts: LoadConfigOptions, warnings
 
   const listen = y.listen == null ? { ...DEFAULT_LISTEN } : parseListen(y.listen);
   if (!listen) throw new ConfigInvalid(source.errorAt(['listen'], 'expected HOST:PORT, e.g. 127.0.0.1:11500 or [::1]:11500'));
+  const ollamaListen = y.ollama_listen == null ? null : parseListen(y.ollama_listen);
+  if (y.ollama_listen != null && !ollamaListen) throw new ConfigInvalid(source.errorAt(['ollama_listen'], 'expected HOST:PORT, e.g. 127.0.0.1:11434'));
   const apiKey = y.api_key ?? null;
   if (!apiKey && !isLoopback(listen.host)) {
     warnings.push(`listen ${listen.host}:${listen.port} is reachable from other machines and api_key is not set`);
+  }
+  if (ollamaListen && !apiKey && !isLoopback(ollamaListen.host)) {
+    warnings.push(`ollama_listen ${ollamaListen.host}:${ollamaListen.port} is reachable from other machines and api_key is not set`);
   }
 
   const backends = resolveBackends(source, y, opts.execPath ?? process.execPath);
@@ -97,6 +102,8 @@ async function resolve(yamlSource: YamlSource, opts: LoadConfigOptions, warnings
   return {
     file: source.file,
     listen,
+    ollamaListen,
+    ollama: { keepAlive: y.ollama?.keep_alive ?? DEFAULT_OLLAMA.keepAlive },
     stateDir: y.state_dir == null ? defaultStateDir(env, opts.platform ?? process.platform, homeDir) : resolvePath(y.state_dir, { homeDir, baseDir }),
     modelsDir,
     discover: [...new Set(discover)],

@@ -166,9 +166,21 @@ export interface BackendTemplate {
   protocol: BackendProtocol;
 }
 
+/** `ollama:` — the Ollama-compatible API. */
+export interface OllamaSettings {
+  /** `honour`: a client's `keep_alive` may shorten a model's idle time (never lengthen it); `ignore`: the config decides. */
+  keepAlive: 'honour' | 'ignore';
+}
+
+export const DEFAULT_OLLAMA: OllamaSettings = { keepAlive: 'ignore' };
+
 export interface LoadoutConfig {
   file: string;
   listen: { host: string; port: number };
+  /** A second listener for clients that assume Ollama's address (e.g. 127.0.0.1:11434); null = none. */
+  ollamaListen?: { host: string; port: number } | null;
+  /** Absent = DEFAULT_OLLAMA. */
+  ollama?: OllamaSettings;
   stateDir: string;
   modelsDir: string | null;
   /** Folders scanned for `*.gguf` (`discover:`), plus models_dir; absolute. */

@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG_TEXT, defaultConfigPath, ensureConfigFile } from '../../../electron/engine/config/default-config.js';
+import { configJsonSchemaText } from '../../../electron/engine/config/config-json-schema.js';
+import { DEFAULT_CONFIG_TEXT, defaultConfigPath, ensureConfigFile, refreshSchemaFile, schemaFileFor } from '../../../electron/engine/config/default-config.js';
 import { loadConfig } from '../../../electron/engine/config/load-config.js';
 import { DEFAULT_WATCHDOG } from '../../../electron/engine/config/types.js';
 import { useTempDir } from './temp-dir.js';
@@ -18,6 +19,22 @@ describe('default config', () => {
     expect(await readFile(file, 'utf8')).toBe('listen: 127.0.0.1:1\n');
   });
 
+  it('writes the JSON Schema its first line names next to a config it creates', async () => {
+    const file = path.join(tmp.dir(), 'config.yaml');
+    await ensureConfigFile(file);
+    expect(await readFile(schemaFileFor(file), 'utf8')).toBe(configJsonSchemaText());
+    expect(schemaFileFor(file)).toBe(path.join(tmp.dir(), 'config.schema.json'));
+  });
+
+  it('refreshes a schema file that is out of date, and creates none where there was none', async () => {
+    const file = await tmp.write('config.yaml', 'listen: 127.0.0.1:1\n');
+    await refreshSchemaFile(file);
+    await expect(stat(schemaFileFor(file))).rejects.toThrow();
+    await tmp.write('config.schema.json', '{"old": true}\n');
+    await refreshSchemaFile(file);
+    expect(await readFile(schemaFileFor(file), 'utf8')).toBe(configJsonSchemaText());
+  });
+
   it('creates the file readable by its owner only (it may come to hold api_key)', async () => {
     const file = path.join(tmp.dir(), 'config.yaml');
     await ensureConfigFile(file);
@@ -31,6 +48,8 @@ describe('default config', () => {
     expect(r.config.listen).toEqual({ host: '127.0.0.1', port: 11500 });
     expect(r.config.watchdog).toEqual(DEFAULT_WATCHDOG);
     expect(r.config.models).toEqual([]);
+    expect(r.config.ollama).toEqual({ keepAlive: 'ignore' });
+    expect(r.config.ollamaListen).toBeNull();
     expect(r.warnings).toEqual([]);
   });
 

@@ -201,6 +201,14 @@ models:
     expect(r.ok && r.warnings.join('\n')).toMatch(/api_key is not set/);
   });
 
+  it('reads the Ollama listener and keep_alive policy, warning for a listener beyond loopback without an api_key', async () => {
+    const r = await loadConfig(await tmp.write('config.yaml', 'ollama_listen: 0.0.0.0:11434\nollama:\n  keep_alive: honour\n'), { homeDir: HOME, env: {} });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.config.ollamaListen).toEqual({ host: '0.0.0.0', port: 11434 });
+    expect(r.config.ollama).toEqual({ keepAlive: 'honour' });
+    expect(r.warnings.join('\n')).toMatch(/ollama_listen 0\.0\.0\.0:11434 is reachable from other machines/);
+  });
+
   it('accepts ${env.VAR} when the variable is set in the environment or the model env', async () => {
     const c = await load('models:\n  m:\n    cmd: srv --port ${PORT} --key ${env.KEY} --dev ${env.DEV}\n    env: { DEV: "0" }\n', { KEY: 'k' });
     expect(model(c, 'm').cmd).toContain('${env.KEY}');

@@ -1,0 +1,103 @@
+export interface TokenCounts {
+  prompt: number;
+  completion: number;
+}
+
+const KEY = '"usage"';
+/** A usage object is small; anything longer is not one. */
+const MAX_OBJECT = 4096;
+
+/**
+ * Finds the OpenAI `usage` object in a response body read chunk by chunk (a JSON answer, or the last
+ * event of a stream), without buffering the body: it keeps only the few bytes that may hold a `"usage"`
+ * key cut between two chunks, and the object itself once its key is seen. The last complete object wins.
+ */
+export class UsageScanner {
+  private carry = '';
+  private object: string | null = null;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private found: TokenCounts | null = null;
+
+  /**
+   * A chunk as written: text, or bytes. Bytes that cannot hold (or finish) a usage object are not
+   * decoded at all, which keeps a long stream's cost to one byte search per chunk.
+   */
+  push(chunk: string | Uint8Array): void {
+    if (typeof chunk !== 'string') {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (this.object === null && buf.indexOf(KEY) < 0 && !(this.carry + buf.toString('latin1', 0, KEY.length - 1)).includes(KEY)) {
+        this.carry = (this.carry + buf.toString('latin1', Math.max(0, buf.length - (KEY.length - 1)))).slice(-(KEY.length - 1));
+        return;
+      }
+      chunk = buf.toString('utf8');
+    }
+    let text = this.carry + chunk;
+    this.carry = '';
+    for (;;) {
+      if (this.object !== null) {
+        const used = this.extend(text);
+        if (used < 0) return;
+        text = text.slice(used);
+        continue;
+      }
+      const at = text.indexOf(KEY);
+      if (at < 0) {
+        this.carry = text.slice(-(KEY.length - 1));
+        return;
+      }
+      const brace = text.indexOf('{', at + KEY.length);
+      const between = brace < 0 ? text.slice(at + KEY.length) : text.slice(at + KEY.length, brace);
+      if (!/^\s*:?\s*$/.test(between)) {
+        text = text.slice(at + KEY.length); // `"usage": null` or a string value: not an object
+        continue;
+      }
+      if (brace < 0) {
+        this.carry = text.slice(at);
+        return;
+      }
+      this.object = '';
+      this.depth = 0;
+      this.inString = false;
+      this.escaped = false;
+      text = text.slice(brace);
+    }
+  }
+
+  /** The counts of the last usage object seen, or null. */
+  result(): TokenCounts | null {
+    return this.found;
+  }
+
+  /** Adds to the object being read; returns how much of `text` it took, or -1 when it needs more. */
+  private extend(text: string): number {
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i]!;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (ch === '\\') this.escaped = true;
+        else if (ch === '"') this.inString = false;
+      } else if (ch === '"') this.inString = true;
+      else if (ch === '{') this.depth++;
+      else if (ch === '}' && --this.depth === 0) {
+        this.finish(this.object + text.slice(0, i + 1));
+        return i + 1;
+      }
+    }
+    const grown = (this.object ?? '') + text;
+    this.object = grown.length > MAX_OBJECT ? null : grown;
+    return -1;
+  }
+
+  private finish(json: string): void {
+    this.object = null;
+    try {
+      const u = JSON.parse(json) as { prompt_tokens?: unknown; completion_tokens?: unknown };
+      const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+      this.found = { prompt: n(u.prompt_tokens), completion: n(u.completion_tokens) };
+    } catch {
+      // not JSON after all: keep the last good one
+    }
+  }
+}
