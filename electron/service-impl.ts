@@ -22,6 +22,7 @@ import { GpuMonitor } from './engine/gpu/gpu-monitor.js';
 import { systemClock } from './engine/platform/clock.js';
 import { createLogger, type Logger } from './engine/platform/logger.js';
 import { nodeSpawner } from './engine/platform/spawner.js';
+import { LogFiles } from './engine/supervisor/log-files.js';
 import { LogStore } from './engine/supervisor/log-store.js';
 import { RunRecords } from './engine/supervisor/run-records.js';
 import { StateLock } from './engine/supervisor/state-lock.js';
@@ -97,7 +98,9 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
   if (reaped.length) {
     events.append({ type: 'orphans_reaped', model: null, reason: null, message: `stopped ${reaped.length} backend(s) left over from a previous run: ${reaped.map((r) => `${r.model} (pid ${r.pid})`).join(', ')}`, data: { pids: reaped.map((r) => r.pid) } });
   }
-  const logs = new LogStore({ clock });
+  // Backend output: the last lines in memory, all of it (bounded, rotated) in state_dir/logs.
+  const logFiles = new LogFiles({ dir: join(config.stateDir, 'logs'), logger });
+  const logs = new LogStore({ clock, sink: logFiles });
   let current = config;
   const hooks = new HookRunner({ spawner: nodeSpawner, clock, logger, env: process.env, hooks: () => current.hooks });
   events.subscribe((e) => hooks.onEvent(e));
@@ -186,6 +189,7 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
         gpu.dispose();
         await engine.shutdown();
         await server.close();
+        await logFiles.flush();
         lock.release();
       })()),
   };
