@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GpuHistoryPoint, GpuSnapshot } from '../shared/gpu.js';
 import { createCommandHandlers } from './api/commands.js';
 import { HttpServer } from './api/http/server.js';
@@ -26,16 +25,8 @@ import { LogFiles } from './engine/supervisor/log-files.js';
 import { LogStore } from './engine/supervisor/log-store.js';
 import { RunRecords } from './engine/supervisor/run-records.js';
 import { StateLock } from './engine/supervisor/state-lock.js';
+import { packageVersion } from './package-version.js';
 import type { Service, ServiceOptions } from './service.js';
-
-/** The package version, found by walking up from this file (source under test, or dist/ when built). */
-function packageVersion(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0';
-    if (dirname(dir) === dir) return '0.0.0';
-  }
-}
 
 const VERSION = packageVersion();
 
