@@ -57,7 +57,7 @@ describe('loadout CLI', () => {
   it('`logs NAME` prints the backend output, each line with its time', async () => {
     const r = await cli('logs', 'alpha');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z [ !] build: fake-backend \(alpha\)$/m);
+    expect(r.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z [ !] build: fake-backend \(alpha\) pid \d+$/m);
     for (const l of r.stdout.trim().split('\n')) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\S+Z [ !] /);
     expect(r.stdout).toContain('all slots are idle');
   });
