@@ -1,6 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli } from '../../helpers/cli.js';
-import { teardown, TestDir, TestService } from '../../helpers/loadout.js';
+import { teardown, TestDir, TestService, waitUntil } from '../../helpers/loadout.js';
 
 // The CLI against a running instance (CONTRACT §1): ps, load, unload, pin, events, logs.
 
@@ -59,6 +61,13 @@ describe('loadout CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z [ !] build: fake-backend \(alpha\) pid \d+$/m);
     for (const l of r.stdout.trim().split('\n')) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\S+Z [ !] /);
+    // The same lines are on disk, after a separator naming the instance's pid.
+    const pid = (await svc.model('alpha')).pid;
+    const file = join(dir.stateDir, 'logs', 'alpha.log');
+    await waitUntil(async () => existsSync(file) && readFileSync(file, 'utf8').includes('all slots are idle'), 5000, file);
+    const disk = readFileSync(file, 'utf8').split('\n');
+    expect(disk[0]).toMatch(new RegExp(`^── instance \\d+ started \\S+Z \\(pid ${pid}\\) ──$`));
+    expect(disk).toContainEqual(expect.stringMatching(/^\S+Z err build: fake-backend \(alpha\) pid \d+$/));
     expect(r.stdout).toContain('all slots are idle');
   });
 
