@@ -52,7 +52,8 @@ export class LogFiles {
 
   constructor(opts: LogFilesOptions) {
     this.dir = opts.dir;
-    this.maxBytes = Math.max(4096, Math.floor(opts.maxBytes ?? DEFAULT_LOG_MAX_BYTES));
+    // At least 64 KiB: a line is cut at MAX_LINE_CHARS, so one line always fits in a file.
+    this.maxBytes = Math.max(64 * 1024, Math.floor(opts.maxBytes ?? DEFAULT_LOG_MAX_BYTES));
     this.keep = Math.max(1, Math.floor(opts.keep ?? DEFAULT_LOG_KEEP));
     this.logger = opts.logger ?? silentLogger;
   }
