@@ -6,47 +6,65 @@ import { loadConfig } from './engine/config/load-config.js';
 import { runningOwner } from './engine/supervisor/state-lock.js';
 import { ApiClient } from './cli/api-client.js';
 import { flag, parseArgs } from './cli/args.js';
+import { argumentError, commandHelp, COMMANDS, unknownCommand } from './cli/command-table.js';
+import { packageVersion } from './package-version.js';
 import { runClientCommand } from './cli/client-commands.js';
 import { runImport } from './cli/import-command.js';
 import { runConfigCommand } from './cli/config-commands.js';
 import { startService } from './service.js';
 
-const HELP = `loadout — keep local AI models loaded
+function help(): string {
+  const rows = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(62)} ${c.summary}`);
+  return [
+    'loadout — keep local AI models loaded',
+    '',
+    'usage:',
+    ...rows,
+    '',
+    'options: --url URL (default: where the Loadout of the config\'s state dir listens, else its listen), --config FILE, --json',
+    '         -h, --help (also `loadout help COMMAND`), -V, --version',
+    `config:  $LOADOUT_CONFIG, else ${defaultConfigPath(process.env, process.platform, homedir())}`,
+  ].join('\n');
+}
 
-usage:
-  loadout serve [--config FILE] [--listen HOST:PORT] [--ollama-listen HOST:PORT]
-                                                       run the engine, API and dashboard headless
-  loadout config schema                                print the config file's JSON Schema
-  loadout config check [FILE]                          validate a config file (exit 1 when invalid)
-  loadout ps                                           list models and their state
-  loadout load NAME | unload NAME [--force]            start or stop a model
-  loadout pin NAME | unpin NAME                        keep a model loaded (written to the config)
-  loadout events [--follow] [--after SEQ]              the event log
-  loadout logs NAME [--follow] [--tail N]              a backend's output
-  loadout import llama-swap FILE [--out FILE]          a llama-swap config.yaml as a Loadout config
-  loadout import llama-cpp-preset FILE.ini [--out FILE] a llama.cpp router preset as a Loadout config
-
-options: --url URL (default: where the Loadout of the config's state dir listens, else its listen), --config FILE, --json
-config:  $LOADOUT_CONFIG, else ${defaultConfigPath(process.env, process.platform, homedir())}`;
-
-/** `loadout …`; returns the exit code (serve resolves only when it stops). */
-export async function main(argv: string[], out: (l: string) => void = (l) => console.log(l)): Promise<number> {
+/** `loadout …`; returns the exit code (serve resolves only when it stops). 2: the arguments are wrong. */
+export async function main(argv: string[], out: (l: string) => void = (l) => console.log(l), err: (l: string) => void = (l) => console.error(l)): Promise<number> {
   const args = parseArgs(argv);
   const cmd = args.positionals[0];
-  if (!cmd || args.flags.has('help') || cmd === 'help') {
-    out(HELP);
-    return cmd ? 0 : 2;
+  const problem = argumentError(args);
+  if (problem) {
+    err(problem);
+    err('run `loadout --help` for the commands and options');
+    return 2;
+  }
+  if (args.flags.has('version')) {
+    out(`loadout ${packageVersion()}`);
+    return 0;
+  }
+  if (cmd === 'help') {
+    const topic = args.positionals[1] ?? (args.flags.has('help') ? 'help' : undefined);
+    if (topic !== undefined && !COMMANDS[topic]) {
+      err(unknownCommand(topic));
+      return 2;
+    }
+    out(topic ? commandHelp(topic) : help());
+    return 0;
+  }
+  if (!cmd || args.flags.has('help')) {
+    if (cmd) out(commandHelp(cmd));
+    else (args.flags.has('help') ? out : err)(help());
+    return cmd || args.flags.has('help') ? 0 : 2;
   }
   const explicit = flag(args, 'config');
   const configFile = explicit ?? defaultConfigPath(process.env, process.platform, homedir());
   if (cmd === 'serve') return serve(configFile, explicit !== undefined, { listen: flag(args, 'listen'), ollamaListen: flag(args, 'ollama-listen') }, out);
-  if (cmd === 'import') return runImport(args, out, (l) => console.error(l));
-  if (cmd === 'config') return runConfigCommand(args, configFile, out, (l) => console.error(l));
+  if (cmd === 'import') return runImport(args, out, err);
+  if (cmd === 'config') return runConfigCommand(args, configFile, out, err);
   const api = await clientFor(configFile, flag(args, 'url'));
   try {
     return await runClientCommand(cmd, args, api, out);
-  } catch (err) {
-    console.error(`loadout ${cmd}: ${err instanceof Error ? err.message : String(err)}`);
+  } catch (e) {
+    err(`loadout ${cmd}: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
 }

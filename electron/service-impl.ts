@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GpuHistoryPoint, GpuSnapshot } from '../shared/gpu.js';
 import { createCommandHandlers } from './api/commands.js';
 import { HttpServer } from './api/http/server.js';
@@ -22,19 +21,12 @@ import { GpuMonitor } from './engine/gpu/gpu-monitor.js';
 import { systemClock } from './engine/platform/clock.js';
 import { createLogger, type Logger } from './engine/platform/logger.js';
 import { nodeSpawner } from './engine/platform/spawner.js';
+import { LogFiles } from './engine/supervisor/log-files.js';
 import { LogStore } from './engine/supervisor/log-store.js';
 import { RunRecords } from './engine/supervisor/run-records.js';
 import { StateLock } from './engine/supervisor/state-lock.js';
+import { packageVersion } from './package-version.js';
 import type { Service, ServiceOptions } from './service.js';
-
-/** The package version, found by walking up from this file (source under test, or dist/ when built). */
-function packageVersion(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0';
-    if (dirname(dir) === dir) return '0.0.0';
-  }
-}
 
 const VERSION = packageVersion();
 
@@ -101,7 +93,9 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
   if (reaped.length) {
     events.append({ type: 'orphans_reaped', model: null, reason: null, message: `stopped ${reaped.length} backend(s) left over from a previous run: ${reaped.map((r) => `${r.model} (pid ${r.pid})`).join(', ')}`, data: { pids: reaped.map((r) => r.pid) } });
   }
-  const logs = new LogStore({ clock });
+  // Backend output: the last lines in memory, all of it (bounded, rotated) in state_dir/logs.
+  const logFiles = new LogFiles({ dir: join(config.stateDir, 'logs'), logger });
+  const logs = new LogStore({ clock, sink: logFiles });
   let current = config;
   const hooks = new HookRunner({ spawner: nodeSpawner, clock, logger, env: process.env, hooks: () => current.hooks });
   events.subscribe((e) => hooks.onEvent(e));
@@ -201,6 +195,7 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
         gpu.dispose();
         await engine.shutdown();
         await server.close();
+        await logFiles.flush();
         lock.release();
       })()),
   };

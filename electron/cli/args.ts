@@ -1,10 +1,10 @@
-/** Minimal argv parsing: `--flag`, `--key value`, `--key=value`, positionals. */
+/** Minimal argv parsing: `--flag`, `--key value`, `--key=value`, `-f`, `-h`, `-V`, positionals. */
 export interface ParsedArgs {
   positionals: string[];
   flags: Map<string, string | true>;
 }
 
-const BOOLEAN = new Set(['follow', 'force', 'json', 'help', 'hidden']);
+const BOOLEAN = new Set(['follow', 'force', 'json', 'help', 'hidden', 'version']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positionals: string[] = [];
@@ -13,6 +13,9 @@ export function parseArgs(argv: string[]): ParsedArgs {
     const a = argv[i]!;
     if (a === '-f') flags.set('follow', true);
     else if (a === '-h') flags.set('help', true);
+    else if (a === '-V') flags.set('version', true);
+    // Any other short option is kept under its own spelling, so it is reported as unknown.
+    else if (/^-[^-]/.test(a)) flags.set(a, true);
     else if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));

@@ -4,6 +4,7 @@ import { cooldownLeft, modelMemory, type ModelView } from '../../shared/model-vi
 import { humanBytes } from '../../shared/units.js';
 import type { ApiClient } from './api-client.js';
 import { flag, type ParsedArgs } from './args.js';
+import { unknownCommand } from './command-table.js';
 
 type Out = (line: string) => void;
 
@@ -40,6 +41,17 @@ export function formatEvent(e: LoadoutEvent): string {
   return `${String(e.seq).padStart(6)}  ${e.at}  ${e.type.padEnd(16)} ${(e.model ?? '-').padEnd(20)} ${(e.reason ?? '-').padEnd(14)} ${e.message}`;
 }
 
+/** What `load` did: loaded or already loaded, and the models it unloaded to make room. */
+export function loadedLines(before: ModelView, after: ModelView, ms: number, events: LoadoutEvent[]): string[] {
+  const where = `pid ${after.pid}, port ${after.port}`;
+  if (before.state === 'ready') return [`${after.name} was already loaded (${where})`];
+  const evicted = events.filter((e) => e.type === 'model_evicted' && e.data.for === after.name);
+  return [
+    `${after.name} loaded in ${(ms / 1000).toFixed(1)} s (${where})`,
+    ...evicted.map((e) => `  ${e.message}`),
+  ];
+}
+
 export async function runClientCommand(cmd: string, args: ParsedArgs, api: ApiClient, out: Out): Promise<number> {
   const json = args.flags.has('json');
   const print = (value: unknown, text: () => string[]) => (json ? out(JSON.stringify(value, null, 2)) : text().forEach((l) => out(l)));
@@ -50,13 +62,20 @@ export async function runClientCommand(cmd: string, args: ParsedArgs, api: ApiCl
       return 0;
     }
     case 'load': {
-      const m = await api.call<ModelView>('POST', `/api/models/${enc(needName(args, cmd))}/load`);
-      print(m, () => [`${m.name} ready (pid ${m.pid}, port ${m.port})`]);
+      const path = `/api/models/${enc(needName(args, cmd))}`;
+      const before = await api.call<ModelView>('GET', path);
+      const since = (await api.call<{ last_seq: number }>('GET', '/api/snapshot')).last_seq;
+      const began = Date.now();
+      const m = await api.call<ModelView>('POST', `${path}/load`);
+      const r = await api.call<{ events: LoadoutEvent[] }>('GET', `/api/events?after=${since}&limit=1000`);
+      print(m, () => loadedLines(before, m, Date.now() - began, r.events));
       return 0;
     }
     case 'unload': {
-      const m = await api.call<ModelView>('POST', `/api/models/${enc(needName(args, cmd))}/unload`, { force: args.flags.has('force') });
-      print(m, () => [`${m.name} ${m.state}`]);
+      const path = `/api/models/${enc(needName(args, cmd))}`;
+      const before = await api.call<ModelView>('GET', path);
+      const m = await api.call<ModelView>('POST', `${path}/unload`, { force: args.flags.has('force') });
+      print(m, () => [before.state === 'stopped' || before.state === 'failed' ? `${m.name} was not loaded; nothing to do` : `${m.name} unloaded (was ${before.state}${before.pid === null ? '' : `, pid ${before.pid}`})`]);
       return 0;
     }
     case 'pin':
@@ -82,12 +101,12 @@ export async function runClientCommand(cmd: string, args: ParsedArgs, api: ApiCl
       const name = needName(args, cmd);
       const tail = Number(flag(args, 'tail') ?? 100);
       const r = await api.call<{ lines: LogLine[] }>('GET', `/api/models/${enc(name)}/logs?tail=${tail}`);
-      const line = (l: LogLine) => out(json ? JSON.stringify(l) : `${l.stream === 'stderr' ? '!' : ' '} ${l.text}`);
+      const line = (l: LogLine) => out(json ? JSON.stringify(l) : `${l.at} ${l.stream === 'stderr' ? '!' : ' '} ${l.text}`);
       r.lines.forEach(line);
       if (!args.flags.has('follow')) return 0;
       return api.follow(`/api/models/${enc(name)}/logs/stream`, (_ev, data) => line(JSON.parse(data) as LogLine));
     }
     default:
-      throw new Error(`unknown command "${cmd}"; run \`loadout --help\``);
+      throw new Error(unknownCommand(cmd));
   }
 }

@@ -1,6 +1,6 @@
 // The desktop app itself, through Playwright's Electron support. It needs the real Electron binary,
-// which a plain `npm install` downloads; where it is absent (installs with ELECTRON_SKIP_BINARY_DOWNLOAD)
-// this file is skipped and the shell is covered by the unit tests against the fake `electron` module.
+// which the first `npm start` (or `npx install-electron`) downloads, not `npm install`; where it is
+// absent this file is skipped and the shell is covered by the unit tests against the fake `electron` module.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';

@@ -309,6 +309,7 @@ export class BackendProcess {
       // The backend still works; only reaping after a crash of the engine would miss it.
       this.log.error('could not write the run record', { pid, error: String(err) });
     }
+    deps.logs.started(spec.model, spec.instance, pid);
     for (const stream of ['stdout', 'stderr'] as const) {
       const pipe = child[stream];
       // utf8 decoding keeps a character split across two chunks intact.

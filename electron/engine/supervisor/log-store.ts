@@ -8,6 +8,14 @@ export interface LogStoreOptions {
   clock?: Clock;
   /** Where a throwing subscriber is reported. */
   logger?: Logger;
+  /** Also gets every line and each instance start (the log files on disk). */
+  sink?: LogSink;
+}
+
+/** A second home for the lines, such as LogFiles; called synchronously, so it must only queue. */
+export interface LogSink {
+  started(model: string, instance: number, pid: number, at: string): void;
+  line(model: string, line: LogLine): void;
 }
 
 type Stream = LogLine['stream'];
@@ -40,6 +48,7 @@ export class LogStore {
   private readonly capacity: number;
   private readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly sink: LogSink | null;
   private readonly buffers = new Map<string, Ring>();
   private readonly partials = new Map<string, string>();
   private readonly listeners = new Map<string, Set<(line: LogLine) => void>>();
@@ -48,6 +57,12 @@ export class LogStore {
     this.capacity = opts.capacity && opts.capacity > 0 ? Math.floor(opts.capacity) : 1000;
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger;
+    this.sink = opts.sink ?? null;
+  }
+
+  /** Marks the start of an instance (its process is spawned) in the sink. */
+  started(model: string, instance: number, pid: number): void {
+    this.sink?.started(model, instance, pid, new Date(this.clock.now()).toISOString());
   }
 
   /** Adds raw output; complete lines are stored at once, a trailing partial line waits for its newline. */
@@ -123,6 +138,7 @@ export class LogStore {
     buf.entries[at] = { instance, line };
     if (buf.size < this.capacity) buf.size++;
     else buf.start = (buf.start + 1) % this.capacity;
+    this.sink?.line(model, line);
     this.emit(model, line);
   }
 

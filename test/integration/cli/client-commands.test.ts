@@ -1,6 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli } from '../../helpers/cli.js';
-import { teardown, TestDir, TestService } from '../../helpers/loadout.js';
+import { teardown, TestDir, TestService, waitUntil } from '../../helpers/loadout.js';
 
 // The CLI against a running instance (CONTRACT §1): ps, load, unload, pin, events, logs.
 
@@ -11,7 +13,7 @@ const cli = (...args: string[]) => runCli([...args, '--url', svc.url, '--config'
 beforeAll(async () => {
   assertBuilt();
   dir = new TestDir();
-  svc = await TestService.start(dir, { models: { alpha: { groups: ['g'] }, beta: {}, broken: { args: '--exit-at-start 4 --message "error: cannot open model.gguf"' } } });
+  svc = await TestService.start(dir, { models: { alpha: { groups: ['g'] }, beta: {}, gamma: { groups: ['g'] }, broken: { args: '--exit-at-start 4 --message "error: cannot open model.gguf"' } } });
 });
 
 afterAll(async () => {
@@ -25,16 +27,18 @@ describe('loadout CLI', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^NAME\s+STATE\s+PINNED/);
-    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['alpha', 'beta', 'broken']);
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['alpha', 'beta', 'broken', 'gamma']);
     expect(lines[1]).toMatch(/^alpha\s+stopped\s+no\b/);
   });
 
-  it('`load NAME` starts the model and prints its pid and port; `ps` then shows it ready', async () => {
+  it('`load NAME` starts the model and prints what it did, with its pid and port; `ps` then shows it ready', async () => {
     const r = await cli('load', 'alpha');
     expect(r.code, r.stderr).toBe(0);
     const view = await svc.model('alpha');
     expect(view.state).toBe('ready');
-    expect(r.stdout.trim()).toBe(`alpha ready (pid ${view.pid}, port ${view.port})`);
+    expect(r.stdout.trim()).toMatch(new RegExp(`^alpha loaded in \\d+\\.\\d s \\(pid ${view.pid}, port ${view.port}\\)$`));
+    const again = await cli('load', 'alpha');
+    expect(again.stdout.trim()).toBe(`alpha was already loaded (pid ${view.pid}, port ${view.port})`);
     const ps = await cli('ps');
     expect(ps.stdout).toMatch(new RegExp(`^alpha\\s+ready\\s+no\\s+0\\s+.*${view.port}\\s+${view.pid}`, 'm'));
     expect(svc.of('model_starting', 'alpha')[0]!.data).toMatchObject({ trigger: 'api' });
@@ -52,18 +56,43 @@ describe('loadout CLI', () => {
     expect((await svc.model('alpha')).pinned).toBe(false);
   });
 
-  it('`logs NAME` prints the backend output', async () => {
+  it('`logs NAME` prints the backend output, each line with its time', async () => {
     const r = await cli('logs', 'alpha');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('build: fake-backend (alpha)');
+    expect(r.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z [ !] build: fake-backend \(alpha\) pid \d+$/m);
+    for (const l of r.stdout.trim().split('\n')) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\S+Z [ !] /);
+    // The same lines are on disk, after a separator naming the instance's pid.
+    const pid = (await svc.model('alpha')).pid;
+    const file = join(dir.stateDir, 'logs', 'alpha.log');
+    await waitUntil(async () => existsSync(file) && readFileSync(file, 'utf8').includes('all slots are idle'), 5000, file);
+    const disk = readFileSync(file, 'utf8').split('\n');
+    expect(disk[0]).toMatch(new RegExp(`^── instance \\d+ started \\S+Z \\(pid ${pid}\\) ──$`));
+    expect(disk).toContainEqual(expect.stringMatching(/^\S+Z err build: fake-backend \(alpha\) pid \d+$/));
     expect(r.stdout).toContain('all slots are idle');
   });
 
-  it('`unload NAME` stops the model', async () => {
+  it('`load NAME` names the models it unloaded to make room', async () => {
+    const r = await cli('load', 'gamma');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^gamma loaded in /);
+    const evicted = await svc.waitEvent((e) => e.type === 'model_evicted' && e.model === 'alpha' && e.data.for === 'gamma');
+    expect(lines.slice(1)).toEqual([`  ${evicted.message}`]);
+    expect(lines[1]).toContain('alpha');
+    expect((await svc.model('alpha')).state).toBe('stopped');
+    expect((await cli('unload', 'gamma')).code).toBe(0);
+    expect((await cli('load', 'alpha')).code).toBe(0);
+  });
+
+  it('`unload NAME` stops the model and says so; a second unload says there was nothing to do', async () => {
+    const pid = (await svc.model('alpha')).pid;
     const r = await cli('unload', 'alpha');
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe('alpha stopped');
+    expect(r.stdout.trim()).toBe(`alpha unloaded (was ready, pid ${pid})`);
     expect((await svc.model('alpha')).state).toBe('stopped');
+    const again = await cli('unload', 'alpha');
+    expect(again.code).toBe(0);
+    expect(again.stdout.trim()).toBe('alpha was not loaded; nothing to do');
   });
 
   it('`events` prints the event log with seq, type, model and reason', async () => {

@@ -7,7 +7,7 @@ import { silentLogger } from '../../../electron/engine/platform/logger.js';
 import { nodeSpawner } from '../../../electron/engine/platform/spawner.js';
 import { BackendProcess, type BackendSpec } from '../../../electron/engine/supervisor/backend-process.js';
 import { freePort } from '../../../electron/engine/supervisor/free-port.js';
-import { LogStore } from '../../../electron/engine/supervisor/log-store.js';
+import { LogStore, type LogStoreOptions } from '../../../electron/engine/supervisor/log-store.js';
 import { isProcessAlive } from '../../../electron/engine/supervisor/process-info.js';
 import { RunRecords } from '../../../electron/engine/supervisor/run-records.js';
 
@@ -16,11 +16,15 @@ export const FAKE_BACKEND = fileURLToPath(new URL('../../fixtures/fake-backend.m
 /** Real backends of fake-backend.mjs, their logs and run records, and the cleanup that kills them all. */
 export class Harness {
   readonly stateDir = mkdtempSync(join(tmpdir(), 'loadout-supervisor-'));
-  readonly logs = new LogStore();
+  readonly logs: LogStore;
   readonly records = new RunRecords(this.stateDir);
   private readonly pids = new Set<number>();
   private readonly backends: BackendProcess[] = [];
   private instance = 0;
+
+  constructor(logOptions: LogStoreOptions = {}) {
+    this.logs = new LogStore(logOptions);
+  }
 
   async backend(flags: string[], spec: Partial<BackendSpec> = {}): Promise<BackendProcess> {
     const port = spec.port ?? (await freePort());
