@@ -160,7 +160,7 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
     version: VERSION,
   });
   const listen = opts.listen ? listenOverride(opts.listen) : config.listen;
-  const server = new HttpServer({ engine, handlers, onLog: (m, l) => logs.subscribe(m, l), rendererDir: opts.rendererDir ?? null, apiKey: config.apiKey, apiKeys: config.apiKeys, logger });
+  const server = new HttpServer({ engine, handlers, onLog: (m, l) => logs.subscribe(m, l), rendererDir: opts.rendererDir ?? null, apiKey: config.apiKey, apiKeys: config.apiKeys, allowedHosts: () => current.allowedHosts, logger });
   const bound = await server.listen(listen.host, listen.port);
   const hostForUrl = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
   const url = `http://${hostForUrl}:${bound.port}`;

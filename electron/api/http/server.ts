@@ -21,6 +21,8 @@ export interface HttpServerDeps {
   rendererDir: string | null;
   apiKey: string | null;
   apiKeys?: string[];
+  /** Read per request, so a config reload applies `allowed_hosts` without a restart. */
+  allowedHosts?: () => readonly string[] | undefined;
   logger: Logger;
 }
 
@@ -62,7 +64,7 @@ export class HttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const policy = this.policy!;
+    const policy: SecurityPolicy = { ...this.policy!, allowedHosts: this.d.allowedHosts?.() };
     const url = new URL(req.url ?? '/', 'http://loadout.invalid');
     try {
       const denied = checkHostAndOrigin(req, policy);

@@ -34,6 +34,10 @@ discover:
 # Optional: when set, every /api and /v1 request needs "Authorization: Bearer <key>".
 api_key: null
 
+# Extra names accepted as the Host of API requests, e.g. for a client in a
+# Docker container that reaches this machine as host.docker.internal:
+# allowed_hosts: [host.docker.internal]
+
 watchdog:
   interval: 500ms                 # how often idle/busy/memory checks run
   idle_check: true                # unload models idle longer than idle_timeout
