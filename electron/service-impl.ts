@@ -37,6 +37,7 @@ function packageVersion(): string {
 }
 
 const VERSION = packageVersion();
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
 
 /** A config error as an Error whose message names file, line, column and key. */
 export class ConfigLoadError extends Error {}
@@ -144,6 +145,7 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
   };
   const watcher = new ConfigWatcher(config.file, { load: (f) => loadConfig(f), onChange: onReload, modelsDir: config.modelsDir, clock, logger });
 
+  let clientUrl: string | null = null;
   const handlers = createCommandHandlers({
     engine,
     gpu: (): GpuSnapshot => gpu.snapshot(),
@@ -158,12 +160,15 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
       await applying;
     }),
     version: VERSION,
+    apiUrl: () => clientUrl,
   });
   const listen = opts.listen ? listenOverride(opts.listen) : config.listen;
   const server = new HttpServer({ engine, handlers, onLog: (m, l) => logs.subscribe(m, l), rendererDir: opts.rendererDir ?? null, apiKey: config.apiKey, apiKeys: config.apiKeys, allowedHosts: () => current.allowedHosts, logger });
   const bound = await server.listen(listen.host, listen.port);
   const hostForUrl = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
   const url = `http://${hostForUrl}:${bound.port}`;
+  // A wildcard address is where we listen, not where a client connects: on this machine that is loopback.
+  clientUrl = WILDCARD_HOSTS.has(bound.host) ? `http://127.0.0.1:${bound.port}` : url;
   lock.setUrl(url);
   engine.start();
   engineUp = true;

@@ -14,6 +14,8 @@ export interface CommandDeps {
   /** Writes a discovered model into the config file and waits for the reload. */
   addModel(name: string): Promise<ModelView>;
   version: string;
+  /** The HTTP API's base URL for clients, once it listens. */
+  apiUrl?: () => string | null;
 }
 
 const TRIGGER: Record<'api' | 'ui' | 'tray' | 'cli', StartTrigger> = { api: 'api', ui: 'ui', tray: 'tray', cli: 'cli' };
@@ -36,6 +38,7 @@ export function createCommandHandlers(d: CommandDeps): CommandHandlers {
       config_error: d.configError(),
       config_warnings: d.configWarnings(),
       version: d.version,
+      api_url: d.apiUrl?.() ?? null,
     }),
     'models.list': async () => ({ models: engine.listModels() }),
     'models.get': async ({ name }) => engine.getModel(name),
