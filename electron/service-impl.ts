@@ -49,10 +49,13 @@ function listenOverride(s: string): { host: string; port: number } {
   return listen;
 }
 
-/** `models.NAME.preload` (and llama-swap's hooks.on_startup.preload): started once the API listens; a failure is an event, not a stop. */
+/**
+ * `models.NAME.preload` (and llama-swap's hooks.on_startup.preload) and pinned models (pin means kept
+ * loaded): started once the API listens; a failure is an event, not a stop.
+ */
 function preload(engine: Engine, config: LoadoutConfig, logger: Logger): void {
   for (const m of config.models) {
-    if (!m.preload) continue;
+    if (!m.preload && !m.pinned) continue;
     engine.load(m.name, 'preload').catch((err: unknown) => logger.warn('preload failed', { model: m.name, error: err instanceof Error ? err.message : String(err) }));
   }
 }

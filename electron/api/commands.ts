@@ -45,7 +45,7 @@ export function createCommandHandlers(d: CommandDeps): CommandHandlers {
     'models.load': async ({ name }, ctx) => engine.load(name, TRIGGER[ctx.origin]),
     'models.plan': async ({ name }) => engine.plan(name),
     'models.unload': async ({ name, force }) => engine.unload(name, force ?? false),
-    'models.setPinned': async ({ name, pinned }) => engine.setPinned(name, pinned),
+    'models.setPinned': async ({ name, pinned }, ctx) => engine.setPinned(name, pinned, TRIGGER[ctx.origin]),
     'models.add': async ({ name }) => d.addModel(name),
     'events.list': async ({ after, limit }) => ({ events: engine.context.events.list(after ?? 0, limit ?? 1000) }),
     'logs.tail': async ({ name, tail }) => {
