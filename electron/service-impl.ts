@@ -29,6 +29,7 @@ import { packageVersion } from './package-version.js';
 import type { Service, ServiceOptions } from './service.js';
 
 const VERSION = packageVersion();
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
 
 /** A config error as an Error whose message names file, line, column and key. */
 export class ConfigLoadError extends Error {}
@@ -40,10 +41,13 @@ function listenOverride(s: string, flag = '--listen'): { host: string; port: num
   return listen;
 }
 
-/** `models.NAME.preload` (and llama-swap's hooks.on_startup.preload): started once the API listens; a failure is an event, not a stop. */
+/**
+ * `models.NAME.preload` (and llama-swap's hooks.on_startup.preload) and pinned models (pin means kept
+ * loaded): started once the API listens; a failure is an event, not a stop.
+ */
 function preload(engine: Engine, config: LoadoutConfig, logger: Logger): void {
   for (const m of config.models) {
-    if (!m.preload) continue;
+    if (!m.preload && !m.pinned) continue;
     engine.load(m.name, 'preload').catch((err: unknown) => logger.warn('preload failed', { model: m.name, error: err instanceof Error ? err.message : String(err) }));
   }
 }
@@ -142,6 +146,7 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
   };
   const watcher = new ConfigWatcher(config.file, { load: (f) => loadConfig(f), onChange: onReload, modelsDir: config.modelsDir, clock, logger });
 
+  let clientUrl: string | null = null;
   const handlers = createCommandHandlers({
     engine,
     gpu: (): GpuSnapshot => gpu.snapshot(),
@@ -156,11 +161,14 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
       await applying;
     }),
     version: VERSION,
+    apiUrl: () => clientUrl,
   });
   const listen = opts.listen ? listenOverride(opts.listen) : config.listen;
-  const server = new HttpServer({ engine, handlers, onLog: (m, l) => logs.subscribe(m, l), rendererDir: opts.rendererDir ?? null, apiKey: config.apiKey, apiKeys: config.apiKeys, logger, clock, gpu: () => gpu.snapshot(), version: VERSION });
+  const server = new HttpServer({ engine, handlers, onLog: (m, l) => logs.subscribe(m, l), rendererDir: opts.rendererDir ?? null, apiKey: config.apiKey, apiKeys: config.apiKeys, allowedHosts: () => current.allowedHosts, logger, clock, gpu: () => gpu.snapshot(), version: VERSION });
   const bound = await server.listen(listen.host, listen.port);
   const url = `http://${urlHost(bound.host)}:${bound.port}`;
+  // A wildcard address is where we listen, not where a client connects: on this machine that is loopback.
+  clientUrl = WILDCARD_HOSTS.has(bound.host) ? `http://127.0.0.1:${bound.port}` : url;
   lock.setUrl(url);
   const ollamaListen = opts.ollamaListen !== undefined ? listenOverride(opts.ollamaListen, '--ollama-listen') : config.ollamaListen;
   let ollamaUrl: string | null = null;

@@ -56,6 +56,11 @@ export interface Snapshot {
   /** What the running config ignores or could not use, each naming its file and key. */
   config_warnings: string[];
   version: string;
+  /**
+   * Where OpenAI clients reach this instance (`http://HOST:PORT`, a wildcard listen address shown as
+   * loopback); the dashboard shows `<api_url>/v1` where its own origin is not the API (the desktop app).
+   */
+  api_url?: string | null;
 }
 
 export interface CommandResults {

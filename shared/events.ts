@@ -1,6 +1,7 @@
 /** CONTRACT §5: the numbered, persisted event log. Events are past tense. */
 
-export type StartTrigger = 'api' | 'request' | 'tray' | 'preload' | 'ui' | 'cli';
+/** Who started a model; `pinned`: kept loaded because it is pinned (after a crash, or pinned in the file). */
+export type StartTrigger = 'api' | 'request' | 'tray' | 'preload' | 'ui' | 'cli' | 'pinned';
 export type EvictionReason = 'lru' | 'group' | 'idle' | 'busy_timeout' | 'memory';
 export type StopReason = 'manual' | 'evicted' | 'shutdown' | 'exited' | 'unhealthy';
 export type RefusalReason = 'pinned_conflict' | 'busy' | 'no_memory' | 'cooldown';

@@ -14,6 +14,8 @@ export interface CommandDeps {
   /** Writes a discovered model into the config file and waits for the reload. */
   addModel(name: string): Promise<ModelView>;
   version: string;
+  /** The HTTP API's base URL for clients, once it listens. */
+  apiUrl?: () => string | null;
 }
 
 const TRIGGER: Record<'api' | 'ui' | 'tray' | 'cli', StartTrigger> = { api: 'api', ui: 'ui', tray: 'tray', cli: 'cli' };
@@ -36,13 +38,14 @@ export function createCommandHandlers(d: CommandDeps): CommandHandlers {
       config_error: d.configError(),
       config_warnings: d.configWarnings(),
       version: d.version,
+      api_url: d.apiUrl?.() ?? null,
     }),
     'models.list': async () => ({ models: engine.listModels() }),
     'models.get': async ({ name }) => engine.getModel(name),
     'models.load': async ({ name }, ctx) => engine.load(name, TRIGGER[ctx.origin]),
     'models.plan': async ({ name }) => engine.plan(name),
     'models.unload': async ({ name, force }) => engine.unload(name, force ?? false),
-    'models.setPinned': async ({ name, pinned }) => engine.setPinned(name, pinned),
+    'models.setPinned': async ({ name, pinned }, ctx) => engine.setPinned(name, pinned, TRIGGER[ctx.origin]),
     'models.add': async ({ name }) => d.addModel(name),
     'events.list': async ({ after, limit }) => ({ events: engine.context.events.list(after ?? 0, limit ?? 1000) }),
     'logs.tail': async ({ name, tail }) => {

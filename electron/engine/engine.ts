@@ -20,6 +20,7 @@ import { changedSettings, modelView } from './views.js';
 import { Watchdog } from './watchdog/watchdog.js';
 import { HealthChecker } from './watchdog/health-checker.js';
 import { MemoryReclaimer } from './watchdog/memory-reclaimer.js';
+import { PinnedKeeper } from './watchdog/pinned-keeper.js';
 import type { MemoryOracle } from './gpu/memory-oracle.js';
 
 /** Where pinning and settings changes are written back (the config file, keeping comments). */
@@ -81,6 +82,7 @@ export class Engine {
     this.loader = new Loader(this.ctx, deps.launcher, this.unloader, () => this.shuttingDown !== null);
     this.watchdog = new Watchdog(this.ctx, this.unloader);
     this.watchdog.addCheck(new HealthChecker(this.ctx, this.unloader).check);
+    this.watchdog.addCheck(new PinnedKeeper(this.ctx, (slot) => this.loader.request(slot, 'pinned', false)).check);
     deps.events.subscribe((event) => this.emit({ type: 'event', event }));
   }
 
@@ -187,7 +189,8 @@ export class Engine {
     return true;
   }
 
-  async setPinned(name: string, pinned: boolean): Promise<ModelView> {
+  /** Pin means kept loaded: pinning a model that is not running starts it (not awaited; a failure is an event). */
+  async setPinned(name: string, pinned: boolean, trigger: StartTrigger = 'api'): Promise<ModelView> {
     const slot = this.slot(name);
     if (slot.config.pinned !== pinned) {
       await this.deps.persistence.writePinned(slot.config, pinned);
@@ -195,6 +198,9 @@ export class Engine {
       this.config = { ...this.config, models: this.config.models.map((m) => (m.name === name ? slot.config : m)) };
       this.deps.events.append({ type: pinned ? 'model_pinned' : 'model_unpinned', model: name, reason: null, message: `${name} ${pinned ? 'pinned' : 'unpinned'}`, data: {} });
       this.markDirty(slot);
+      if (pinned && !slot.live && !slot.pending) {
+        this.loader.request(slot, trigger, false).catch((err: unknown) => this.deps.logger.warn('loading a pinned model failed', { model: name, error: err instanceof Error ? err.message : String(err) }));
+      }
     }
     return this.view(slot);
   }

@@ -2,6 +2,7 @@ import { useDashboard } from '../store/hooks.js';
 import { vramTotals } from '../store/selectors.js';
 import type { Connection } from '../store/state.js';
 import { formatPercent, formatUsage } from '../lib/format.js';
+import { EndpointUrl } from './EndpointUrl.js';
 import { ThemeToggle } from './ThemeToggle.js';
 import './header.css';
 
@@ -53,6 +54,7 @@ export function Header() {
         {version ? <span className="faint">v{version}</span> : null}
       </div>
       <div className="header-right">
+        <EndpointUrl />
         <VramSummary />
         <ConnectionPill />
         <ThemeToggle />

@@ -93,6 +93,7 @@ export function applySnapshot(state: DashboardState, snap: Snapshot): DashboardS
     configError: snap.config_error,
     configFile: snap.config_file,
     version: snap.version,
+    apiUrl: snap.api_url ?? null,
   };
   const events = [...snap.events].sort((a, b) => a.seq - b.seq);
   for (const e of events) {

@@ -56,6 +56,8 @@ export interface DashboardState {
   configWarnings: readonly string[];
   configFile: string | null;
   version: string | null;
+  /** The API's base URL from the snapshot (the desktop app's page is not served by it). */
+  apiUrl: string | null;
   logs: LogsState;
   pending: Readonly<Record<string, ActionKind>>;
   actionErrors: Readonly<Record<string, ActionError>>;
@@ -79,6 +81,7 @@ export function initialState(): DashboardState {
     configWarnings: [],
     configFile: null,
     version: null,
+    apiUrl: null,
     logs: { model: null, lines: emptyLog(), loaded: false, error: null },
     pending: {},
     actionErrors: {},

@@ -25,6 +25,16 @@ afterAll(async () => {
 });
 
 describe('dashboard', () => {
+  it('shows the endpoint URL for OpenAI clients, and its copy button puts it on the clipboard', async () => {
+    const endpoint = `${stage.url}/v1`;
+    await waitForText(dash.page.locator('header'), endpoint, 'the endpoint URL in the header');
+    await dash.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stage.url });
+    const copy = dash.page.getByRole('button', { name: 'Copy endpoint URL', exact: true });
+    await copy.click();
+    await waitForText(copy, 'Copied', 'the copy button confirming');
+    expect(await dash.page.evaluate('navigator.clipboard.readText()')).toBe(endpoint);
+  });
+
   it('loading by click: the row turns ready with its backend and pid, and model_ready shows in Events', async () => {
     await dash.waitState('alpha', 'Stopped');
     await dash.page.getByRole('button', { name: 'Load alpha', exact: true }).click();

@@ -10,6 +10,8 @@ export interface SecurityPolicy {
   apiKey: string | null;
   /** More accepted keys (llama-swap's apiKeys). */
   apiKeys?: string[];
+  /** Extra Host names accepted (`allowed_hosts`, lower-case), e.g. `host.docker.internal` for a client in a container. */
+  allowedHosts?: readonly string[];
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -18,7 +20,7 @@ const IP_LITERAL = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/i;
 /**
  * DNS-rebinding and drive-by protection (CONTRACT §6): the Host must be the listen address, a loopback
  * name or (when the user bound a wildcard address on purpose) an IP literal — never some DNS name that a
- * web page could point at us. Browser requests from another origin are refused.
+ * web page could point at us, unless the user named it in `allowed_hosts`. Browser requests from another origin are refused.
  */
 export function checkHostAndOrigin(req: IncomingMessage, p: SecurityPolicy): LoadoutError | null {
   const host = (req.headers.host ?? '').toLowerCase();
@@ -43,7 +45,7 @@ function hostAllowed(host: string, p: SecurityPolicy): boolean {
   if (!m || Number(m[2]) !== p.port) return false;
   const name = m[1]!;
   const listen = p.listenHost.includes(':') && !p.listenHost.startsWith('[') ? `[${p.listenHost}]` : p.listenHost;
-  if (LOOPBACK_NAMES.has(name) || name === listen.toLowerCase()) return true;
+  if (LOOPBACK_NAMES.has(name) || name === listen.toLowerCase() || p.allowedHosts?.includes(name)) return true;
   const wildcard = p.listenHost === '0.0.0.0' || p.listenHost === '::' || p.listenHost === '[::]';
   return wildcard && IP_LITERAL.test(name);
 }

@@ -26,6 +26,8 @@ export interface HttpServerDeps {
   rendererDir: string | null;
   apiKey: string | null;
   apiKeys?: string[];
+  /** Read per request, so a config reload applies `allowed_hosts` without a restart. */
+  allowedHosts?: () => readonly string[] | undefined;
   logger: Logger;
   clock: Clock;
   gpu(): GpuSnapshot;
@@ -110,7 +112,7 @@ export class HttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse, listener: Listener): Promise<void> {
-    const policy = listener.policy!;
+    const policy: SecurityPolicy = { ...listener.policy!, allowedHosts: this.d.allowedHosts?.() };
     const url = new URL(req.url ?? '/', 'http://loadout.invalid');
     try {
       const denied = checkHostAndOrigin(req, policy);

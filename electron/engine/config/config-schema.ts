@@ -8,6 +8,10 @@ const envMap = z.record(
   z.string({ message: 'expected a string; quote numbers such as "1"' }),
 );
 const stringList = z.array(z.string());
+/** A name a client may send as `Host` (no scheme, no port), e.g. `host.docker.internal` or `[fd00::1]`. */
+const hostName = z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*)$/, {
+  message: 'a host name without scheme or port, e.g. host.docker.internal',
+});
 /** `grpc`: a LocalAI backend (backend.proto) rather than an OpenAI-compatible HTTP server. */
 const protocol = z.enum(['http', 'grpc']);
 /** `args` as one command-line string, or a list of single arguments. */
@@ -96,6 +100,7 @@ export const mainConfigSchema = z.strictObject({
   models: z.record(z.string().min(1), modelEntrySchema).nullish().describe('the models, by name'),
   api_keys: z.array(z.string().min(1).regex(/^\S+$/, { message: 'an API key cannot contain spaces' })).nullish(),
   list_aliases: z.boolean().nullish(),
+  allowed_hosts: z.array(hostName).nullish(),
   global_concurrency_limit: z.number().int().min(0).nullish(),
   send_loading_state: z.boolean().nullish(),
   hooks: hooksSchema.nullish(),

@@ -42,6 +42,9 @@ api_key: null
 ollama_listen: null               # e.g. 127.0.0.1:11434
 ollama:
   keep_alive: ignore              # honour: a client's keep_alive may shorten (never lengthen) a model's idle time
+# Extra names accepted as the Host of API requests, e.g. for a client in a
+# Docker container that reaches this machine as host.docker.internal:
+# allowed_hosts: [host.docker.internal]
 
 watchdog:
   interval: 500ms                 # how often idle/busy/memory checks run

@@ -8,10 +8,14 @@ import type { YamlSource } from './yaml-source.js';
 /** A hook is bounded: one that hangs is killed after this long. */
 export const DEFAULT_HOOK_TIMEOUT_MS = 10_000;
 
-/** `api_keys`, `list_aliases`, `global_concurrency_limit` and `hooks`, resolved; throws ConfigInvalid. */
-export function topLevelExtras(source: YamlSource, y: MainConfigYaml): Pick<LoadoutConfig, 'apiKeys' | 'listAliases' | 'globalConcurrencyLimit' | 'hooks'> {
-  const out: Pick<LoadoutConfig, 'apiKeys' | 'listAliases' | 'globalConcurrencyLimit' | 'hooks'> = {};
+type TopLevelKeys = 'apiKeys' | 'allowedHosts' | 'listAliases' | 'globalConcurrencyLimit' | 'hooks';
+
+/** `api_keys`, `allowed_hosts`, `list_aliases`, `global_concurrency_limit` and `hooks`, resolved; throws ConfigInvalid. */
+export function topLevelExtras(source: YamlSource, y: MainConfigYaml): Pick<LoadoutConfig, TopLevelKeys> {
+  const out: Pick<LoadoutConfig, TopLevelKeys> = {};
   if (y.api_keys && y.api_keys.length > 0) out.apiKeys = [...y.api_keys];
+  // Host headers are compared lower-cased; duplicates are harmless but dropped.
+  if (y.allowed_hosts && y.allowed_hosts.length > 0) out.allowedHosts = [...new Set(y.allowed_hosts.map((h) => h.toLowerCase()))];
   if (y.list_aliases != null) out.listAliases = y.list_aliases;
   if (y.global_concurrency_limit) out.globalConcurrencyLimit = y.global_concurrency_limit;
   if (y.hooks) out.hooks = hooks(source, y.hooks);

@@ -194,6 +194,8 @@ export interface LoadoutConfig {
   models: ModelConfig[];
   /** More accepted keys besides `apiKey` (llama-swap's apiKeys). */
   apiKeys?: string[];
+  /** Extra names accepted in the HTTP API's `Host` check (lower-case), e.g. `host.docker.internal`. */
+  allowedHosts?: string[];
   /** Aliases listed in `/v1/models` (default true; llama-swap's includeAliasesInList defaults to false). */
   listAliases?: boolean;
   /** Requests in flight across all models beyond this get 429; 0 = unlimited. */

@@ -51,6 +51,7 @@ const cases: Case[] = [
   ['a non-map document', '- a\n- b\n', 1, 1, null, /./],
   ['an unknown builtin argument', 'models:\n  m:\n    backend: builtin\n    model: /m.gguf\n    args: -c 2048 --flash\n', 5, 11, 'models.m.args', /unknown argument "--flash" \(the built-in backend takes/],
   ['a bad gRPC LoadModel option', 'models:\n  m:\n    cmd: b --addr ${PORT}\n    protocol: grpc\n    args: -np 0\n', 5, 11, 'models.m.args', /-np: expected a whole number above 0.*gRPC/],
+  ['an allowed host with a port', 'allowed_hosts: [host.docker.internal:11500]\n', 1, 17, 'allowed_hosts[0]', /without scheme or port/],
   ['an unknown protocol', 'models:\n  m:\n    cmd: b ${PORT}\n    protocol: websocket\n', 4, 15, 'models.m.protocol', /./],
 ];
 

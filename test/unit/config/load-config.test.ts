@@ -196,6 +196,11 @@ models:
     expect((await load('listen: "[::1]:9000"\n')).listen).toEqual({ host: '::1', port: 9000 });
   });
 
+  it('reads allowed_hosts lower-cased and de-duplicated; absent means none', async () => {
+    expect((await load('allowed_hosts: [host.docker.internal, Host.Docker.Internal, "[fd00::1]", my_webui]\n')).allowedHosts).toEqual(['host.docker.internal', '[fd00::1]', 'my_webui']);
+    expect((await load('')).allowedHosts).toBeUndefined();
+  });
+
   it('warns when listening beyond loopback without an api_key', async () => {
     const r = await loadConfig(await tmp.write('config.yaml', 'listen: 0.0.0.0:11500\n'), { homeDir: HOME, env: {} });
     expect(r.ok && r.warnings.join('\n')).toMatch(/api_key is not set/);

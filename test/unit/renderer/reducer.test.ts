@@ -47,6 +47,11 @@ describe('applyPush', () => {
     expect(applySnapshot(cleared, snapshot({ config_warnings: ['b.yaml: x: ignored'] })).configWarnings).toEqual(['b.yaml: x: ignored']);
   });
 
+  it("takes the API's URL from the snapshot; an older main process without it leaves it unknown", () => {
+    expect(applySnapshot(initialState(), snapshot({ api_url: 'http://127.0.0.1:11500' })).apiUrl).toBe('http://127.0.0.1:11500');
+    expect(applySnapshot(initialState(), snapshot()).apiUrl).toBeNull();
+  });
+
   it('replaces one model and keeps the sorted name list when the name is known', () => {
     const s = applySnapshot(initialState(), snapshot());
     expect(s.names).toEqual(['a', 'b']);
