@@ -85,7 +85,8 @@ describe('desktop app: main in Node, preload and dashboard in Chromium', () => {
     await waitUntil(() => /alpha:\n\s+backend: fake\n\s+pinned: true/.test(dir.readConfig()), 'pinned: true in the config file');
     expect(dir.readConfig()).toContain('# the alpha model'); // the user's comments are kept
     await vi.waitFor(() => expect(traySub('alpha').find((i) => i.label === 'Pinned')?.checked).toBe(true), { timeout: WAIT_MS });
-    expect(await page.getByRole('switch', { name: 'Pin alpha', exact: true }).getAttribute('aria-checked')).toBe('true');
+    // The page gets the same push as the tray, a moment later or earlier: wait for it too.
+    await vi.waitFor(async () => expect(await page.getByRole('switch', { name: 'Pin alpha', exact: true }).getAttribute('aria-checked')).toBe('true'), { timeout: WAIT_MS });
   });
 
   it('follows a load started from the tray, in the dashboard', async () => {
