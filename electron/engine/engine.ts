@@ -262,23 +262,21 @@ export class Engine {
   // ---- GPU data ----------------------------------------------------------------------------
 
   setVram(perModel: Map<string, number>): void {
-    for (const slot of this.slots.values()) {
-      const v = perModel.get(slot.name) ?? null;
-      if ((this.vram.get(slot.name) ?? null) !== v) {
-        if (v === null) this.vram.delete(slot.name);
-        else this.vram.set(slot.name, v);
-        this.markDirty(slot);
-      }
-    }
+    this.setMeasured(this.vram, perModel);
   }
 
   /** RSS per model on machines without GPU data (the RAM device). */
   setRam(perModel: Map<string, number>): void {
+    this.setMeasured(this.ram, perModel);
+  }
+
+  /** Replaces one per-model measurement, pushing the views of the models whose value changed. */
+  private setMeasured(current: Map<string, number>, perModel: Map<string, number>): void {
     for (const slot of this.slots.values()) {
       const v = perModel.get(slot.name) ?? null;
-      if ((this.ram.get(slot.name) ?? null) === v) continue;
-      if (v === null) this.ram.delete(slot.name);
-      else this.ram.set(slot.name, v);
+      if ((current.get(slot.name) ?? null) === v) continue;
+      if (v === null) current.delete(slot.name);
+      else current.set(slot.name, v);
       this.markDirty(slot);
     }
   }

@@ -1,25 +1,19 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { familyOf } from '../supervisor/process-tree.js';
 
 /**
  * Resident memory of a backend and every descendant (Linux `/proc`), for machines without GPU data:
- * there the model's memory is its RAM. Descendants are found through `/proc/<pid>/task/<tid>/children`,
- * so a child that left the process group still counts. Elsewhere: null.
+ * there the model's memory is its RAM. The family comes from the supervisor's process-tree walk, so a
+ * child that left the process group still counts. Elsewhere: null.
  */
-export function treeRssBytes(rootPid: number, proc = '/proc'): number | null {
-  if (process.platform !== 'linux') return null;
+export function treeRssBytes(rootPid: number): number | null {
   let total = 0;
   let seen = 0;
-  const stack = [rootPid];
-  const visited = new Set<number>();
-  while (stack.length > 0) {
-    const pid = stack.pop()!;
-    if (visited.has(pid)) continue;
-    visited.add(pid);
-    const rss = vmRssBytes(read(`${proc}/${pid}/status`));
+  for (const pid of familyOf(rootPid)) {
+    const rss = vmRssBytes(read(`/proc/${pid}/status`));
     if (rss === null) continue;
     total += rss;
     seen++;
-    for (const child of childrenOf(pid, proc)) stack.push(child);
   }
   return seen > 0 ? total : null;
 }
@@ -28,21 +22,6 @@ export function treeRssBytes(rootPid: number, proc = '/proc'): number | null {
 export function vmRssBytes(status: string | null): number | null {
   const m = status ? /^VmRSS:\s+(\d+)\s+kB/m.exec(status) : null;
   return m ? Number(m[1]) * 1024 : null;
-}
-
-function childrenOf(pid: number, proc: string): number[] {
-  const out: number[] = [];
-  let tids: string[] = [String(pid)];
-  try {
-    tids = readdirSync(`${proc}/${pid}/task`);
-  } catch {
-    // no task dir: the process is gone
-  }
-  for (const tid of tids) {
-    const text = read(`${proc}/${pid}/task/${tid}/children`);
-    if (text) for (const c of text.trim().split(/\s+/)) if (/^\d+$/.test(c)) out.push(Number(c));
-  }
-  return out;
 }
 
 function read(path: string): string | null {

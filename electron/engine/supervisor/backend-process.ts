@@ -1,6 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { parseProcStat } from '../platform/proc-stat.js';
 import { sleep, type Clock, type Timer } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { Spawner } from '../platform/spawner.js';
@@ -10,6 +8,7 @@ import type { ProcessIdentity } from './process-identity.js';
 import { findEscapees, signalEscapees } from './process-tree.js';
 import { ReadinessPoller } from './readiness-poller.js';
 import { probeHealthDetail } from './health-probe.js';
+import { isProcessAlive } from './process-info.js';
 import type { RunRecords } from './run-records.js';
 
 export interface BackendSpec {
@@ -80,17 +79,6 @@ type Outcome = { kind: 'ready' } | { kind: 'exited'; info: ExitInfo } | { kind: 
 /** How long a failed probe of a dying process waits for its exit to be reported. */
 const EXIT_REPORT_GRACE_MS = 1000;
 
-/** Linux: the process is a zombie or gone (elsewhere: unknown, so false). */
-function dying(pid: number): boolean {
-  if (process.platform !== 'linux') return false;
-  try {
-    const state = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.state;
-    return state === 'Z' || state === 'X';
-  } catch {
-    return true;
-  }
-}
-
 export class BackendProcess {
   readonly spec: BackendSpec;
   private readonly deps: BackendDeps;
@@ -133,7 +121,7 @@ export class BackendProcess {
   async probe(): Promise<{ ok: boolean; reason: string }> {
     if (this.spec.healthPath === null) return { ok: this.exit === null, reason: 'no health check configured' };
     const r = await probeHealthDetail(this.spec.port, this.spec.healthPath);
-    if (r.state !== 'ok' && !this.exit && this.childPid !== null && dying(this.childPid)) {
+    if (r.state !== 'ok' && !this.exit && this.childPid !== null && process.platform === 'linux' && !isProcessAlive(this.childPid)) {
       await Promise.race([this.exited, sleep(this.deps.clock, EXIT_REPORT_GRACE_MS)]);
     }
     return { ok: r.state === 'ok', reason: r.reason };

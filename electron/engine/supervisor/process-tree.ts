@@ -126,6 +126,22 @@ function readEntry(pid: number): ProcEntry | null {
   return p ? { pid, ppid: p.ppid, pgrp: p.pgrp, state: p.state, startTime: p.startTime } : null;
 }
 
+/** `root` and every live descendant of it (by parent links, whatever their group), as the system shows them now (Linux; [] elsewhere). */
+export function familyOf(root: number): number[] {
+  const table = readFamilyTable([root]).filter((p) => p.state !== 'Z' && p.state !== 'X');
+  const family = new Set(table.some((p) => p.pid === root) ? [root] : []);
+  // The table may be the whole system (kernels without the children file): keep the descendants only.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of table) {
+      if (family.has(p.pid) || !family.has(p.ppid)) continue;
+      family.add(p.pid);
+      grew = true;
+    }
+  }
+  return [...family];
+}
+
 /**
  * The escapees of the backend led by `leader` as the system shows them now (Linux; [] elsewhere):
  * read from the leader and the known escapees down, never the whole table.
