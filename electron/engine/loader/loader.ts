@@ -198,8 +198,8 @@ export class Loader {
   private async admitOnce(slot: ModelSlot): Promise<void> {
     const { ctx } = this;
     const s = ctx.settings();
-    const since = ctx.clock.now();
     const budget = s.evictionRetries * s.evictionRetryIntervalMs;
+    let since = ctx.clock.now();
     for (;;) {
       this.checkStillWanted(slot);
       const d = this.decide(slot);
@@ -209,9 +209,13 @@ export class Loader {
         return;
       }
       const blocking = d.blocking;
+      // Blockers that are starting or stopping bound themselves (health_timeout, stop_timeout): the
+      // wait for busy models, and their turn, count only from when one of them is ready.
+      const ready = blocking.some((n) => ctx.slots.get(n)?.live?.state === 'ready');
+      if (!ready) since = ctx.clock.now();
       slot.contention = { since, blockedBy: blocking };
       // Ready models blocking this load end their turn after max_turn; the retry budget counts from then.
-      const turns = s.maxTurnMs > 0 && blocking.some((n) => ctx.slots.get(n)?.live?.state === 'ready');
+      const turns = s.maxTurnMs > 0 && ready;
       const deadline = since + budget + (turns ? s.maxTurnMs : 0);
       const left = deadline - ctx.clock.now();
       if (left <= 0) {

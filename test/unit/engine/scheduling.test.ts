@@ -97,6 +97,28 @@ describe('turns (max_turn)', () => {
     expect(h.ofType('load_refused')).toHaveLength(0);
   });
 
+  it('does not spend the busy budget while the blocker is still starting: a slow start is waited out', async () => {
+    const h = harness([model('a'), model('b')], { maxActive: 1, maxTurnMs: 0, evictionRetries: 2, evictionRetryIntervalMs: 100 });
+    h.launcher.autoReady = false;
+    const loadA = h.engine.acquire(h.engine.resolve('a')!, 'load');
+    const a = await h.launcher.nth(1);
+    const forB = h.engine.acquire(h.engine.resolve('b')!, 'request').then((l) => l, (e: unknown) => e as LoadoutError);
+    // a takes 50 budgets to start; b's load waits without being refused.
+    for (let i = 0; i < 50; i++) {
+      await settle();
+      h.clock.advance(100);
+    }
+    expect(h.ofType('load_refused')).toHaveLength(0);
+    a.ready();
+    (await loadA).release();
+    const b = await h.launcher.nth(2);
+    b.ready();
+    const leaseB = await forB;
+    expect('model' in leaseB && leaseB.model).toBe('b');
+    expect(h.ofType('model_evicted')[0]).toMatchObject({ model: 'a', reason: 'lru', data: { for: 'b' } });
+    if ('release' in leaseB) leaseB.release();
+  });
+
   it('takes requests again when the load that waited for it gives up', async () => {
     const h = harness([model('a'), model('b')], { maxActive: 1, maxTurnMs: 1000, evictionRetries: 2, evictionRetryIntervalMs: 1000 });
     const slotA = h.engine.resolve('a')!;
