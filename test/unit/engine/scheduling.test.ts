@@ -100,7 +100,7 @@ describe('turns (max_turn)', () => {
   it('does not spend the busy budget while the blocker is still starting: a slow start is waited out', async () => {
     const h = harness([model('a'), model('b')], { maxActive: 1, maxTurnMs: 0, evictionRetries: 2, evictionRetryIntervalMs: 100 });
     h.launcher.autoReady = false;
-    const loadA = h.engine.acquire(h.engine.resolve('a')!, 'load');
+    const loadA = h.engine.acquire(h.engine.resolve('a')!, 'api');
     const a = await h.launcher.nth(1);
     const forB = h.engine.acquire(h.engine.resolve('b')!, 'request').then((l) => l, (e: unknown) => e as LoadoutError);
     // a takes 50 budgets to start; b's load waits without being refused.
