@@ -61,7 +61,7 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
         {model.inflight > 0 ? model.inflight : <span className="faint">0</span>}
         {model.queued > 0 ? <span className="chip" title="requests waiting for this model">+{model.queued} queued</span> : null}
       </td>
-      <td className="num"><div className="req-cell"><RequestStatsCell name={name} stats={model.stats} /><TryButton name={name} /></div></td>
+      <td className="num"><RequestStatsCell name={name} stats={model.stats} action={<TryButton name={name} />} /></td>
       <td className="num">
         {/* The engine sets idle_deadline only where an idle unload is pending (not pinned, not busy). */}
         {model.idle_deadline ? <IdleCountdown deadline={model.idle_deadline} /> : <span className="faint">—</span>}
