@@ -1,10 +1,17 @@
 /** CONTRACT §5: the numbered, persisted event log. Events are past tense. */
 
 /** Who started a model; `pinned`: kept loaded because it is pinned (after a crash, or pinned in the file). */
-export type StartTrigger = 'api' | 'request' | 'tray' | 'preload' | 'ui' | 'cli' | 'pinned';
-export type EvictionReason = 'lru' | 'group' | 'idle' | 'busy_timeout' | 'memory';
-export type StopReason = 'manual' | 'evicted' | 'shutdown' | 'exited' | 'unhealthy';
-export type RefusalReason = 'pinned_conflict' | 'busy' | 'no_memory' | 'cooldown';
+export const START_TRIGGERS = ['api', 'request', 'tray', 'preload', 'ui', 'cli', 'pinned'] as const;
+export type StartTrigger = (typeof START_TRIGGERS)[number];
+export const EVICTION_REASONS = ['lru', 'group', 'idle', 'busy_timeout', 'memory'] as const;
+export type EvictionReason = (typeof EVICTION_REASONS)[number];
+export const STOP_REASONS = ['manual', 'evicted', 'shutdown', 'exited', 'unhealthy'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+export const REFUSAL_REASONS = ['pinned_conflict', 'busy', 'no_memory', 'cooldown'] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+/** Why a start failed (`model_failed` reason and `data.code`). */
+export const START_FAILURE_CODES = ['spawn_failed', 'exited', 'health_timeout', 'aborted'] as const;
+export type StartFailureCode = (typeof START_FAILURE_CODES)[number];
 
 export interface EventDataMap {
   model_starting: { trigger: StartTrigger; instance: number };
@@ -16,6 +23,8 @@ export interface EventDataMap {
     vram_before?: number | null;
     vram_after?: number | null;
     instance: number;
+    /** `idle`, `busy_timeout`: how long the model had been idle, or its oldest request in flight. */
+    for_ms?: number;
   };
   model_stopped: { exit_code: number | null; signal: string | null; instance: number; log_tail?: string[]; vram_before?: number | null; vram_after?: number | null; error?: string; drained?: boolean };
   model_failed: { exit_code: number | null; signal?: string | null; log_tail: string[]; instance: number | null; code: string };

@@ -34,6 +34,22 @@ export interface ModelView {
   mmproj: string | null;
   /** What the GGUF header says (discovered models). */
   gguf: GgufInfo | null;
+  /** Requests served to this model through the OpenAI and Ollama APIs since Loadout started. */
+  stats: RequestStatsView;
+}
+
+/** `ModelView.stats`: counts since start; rate and latency over the last `window` answered requests (at most 100). */
+export interface RequestStatsView {
+  /** Requests routed to the model, answered or not. */
+  requests: number;
+  /** Requests that ended in an error answer (ours or the backend's); a client hanging up is not one. */
+  errors: number;
+  /** Completion tokens per second of generation, from the `usage` the backend reported; null until one did. */
+  tokens_per_s: number | null;
+  /** Median time from receiving a request to its last byte; null before the first answer. */
+  p50_latency_ms: number | null;
+  /** How many recent answered requests the two figures above cover. */
+  window: number;
 }
 
 export type ModelSource = 'config' | 'models_dir' | 'discovered';

@@ -1,4 +1,5 @@
 import type { LogLine } from '../../shared/commands.js';
+import { eventSentence } from '../../shared/event-text.js';
 import type { LoadoutEvent } from '../../shared/events.js';
 import { cooldownLeft, modelMemory, type ModelView } from '../../shared/model-view.js';
 import { humanBytes } from '../../shared/units.js';
@@ -37,8 +38,9 @@ export function formatModels(models: ModelView[], now = Date.now()): string[] {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
 }
 
+/** `seq  time  sentence  [type reason]`: words first, the raw type and reason after for grep. */
 export function formatEvent(e: LoadoutEvent): string {
-  return `${String(e.seq).padStart(6)}  ${e.at}  ${e.type.padEnd(16)} ${(e.model ?? '-').padEnd(20)} ${(e.reason ?? '-').padEnd(14)} ${e.message}`;
+  return `${String(e.seq).padStart(6)}  ${e.at}  ${eventSentence(e)}  [${e.type}${e.reason ? ` ${e.reason}` : ''}]`;
 }
 
 /** What `load` did: loaded or already loaded, and the models it unloaded to make room. */

@@ -13,6 +13,7 @@ import { ModelSlot } from './model-slot.js';
 import type { Clock } from './platform/clock.js';
 import type { Logger } from './platform/logger.js';
 import { PushBus } from './push-bus.js';
+import { RequestStats, type FinishedRequest } from './stats/request-stats.js';
 import { Signal } from './signal.js';
 import { Unloader } from './unloader.js';
 import { applyWatchdogPatch, watchdogView } from './config/watchdog-settings.js';
@@ -60,6 +61,7 @@ export class Engine {
   private readonly ram = new Map<string, number>();
   private readonly estimates = new Map<string, number>();
   private memory: MemoryOracle | null = null;
+  private readonly requestStats = new RequestStats();
 
   constructor(private readonly deps: EngineDeps) {
     this.config = deps.config;
@@ -296,6 +298,16 @@ export class Engine {
     else this.estimates.set(name, bytes);
   }
 
+  // ---- request statistics ------------------------------------------------------------------
+
+  /** A request the HTTP faces finished: counted into the model's `stats`, which every face reads. */
+  recordRequest(r: FinishedRequest): void {
+    const slot = this.slots.get(r.model);
+    if (!slot) return; // unknown model (404) or one removed meanwhile
+    this.requestStats.record(r);
+    this.markDirty(slot);
+  }
+
   // ---- pushes ------------------------------------------------------------------------------
 
   onPush(listener: (p: Push) => void): () => void {
@@ -332,7 +344,7 @@ export class Engine {
   }
 
   private view(slot: ModelSlot): ModelView {
-    return modelView(slot, this.watchdogSettings, this.vram.get(slot.name) ?? null, slot.config.vramBytes ?? this.estimates.get(slot.name) ?? null, this.deps.clock.now(), this.ram.get(slot.name) ?? null);
+    return modelView(slot, this.watchdogSettings, this.vram.get(slot.name) ?? null, slot.config.vramBytes ?? this.estimates.get(slot.name) ?? null, this.deps.clock.now(), this.ram.get(slot.name) ?? null, this.requestStats.view(slot.name));
   }
 
   private markDirty(slot: ModelSlot): void {

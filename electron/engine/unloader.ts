@@ -11,7 +11,7 @@ const RELEASE_TIMEOUT_MS = 15_000;
 
 export type StopCause =
   | { kind: 'manual'; force: boolean; note?: string }
-  | { kind: 'evicted'; reason: EvictionReason; force: boolean; for?: string | null; group?: string | null; detail: string; vramBefore?: number | null }
+  | { kind: 'evicted'; reason: EvictionReason; force: boolean; for?: string | null; group?: string | null; detail: string; vramBefore?: number | null; forMs?: number }
   | { kind: 'shutdown' }
   /** A backend that stopped answering (connect refused, reset, or failed health checks): stopped at once. */
   | { kind: 'unhealthy'; error: string };
@@ -47,7 +47,7 @@ export class Unloader {
         model: slot.name,
         reason: cause.reason,
         message: `${slot.name} evicted: ${cause.detail}`,
-        data: { for: cause.for ?? null, group: cause.group ?? null, vram_bytes: before, vram_before: cause.vramBefore ?? null, instance: inst.id },
+        data: { for: cause.for ?? null, group: cause.group ?? null, vram_bytes: before, vram_before: cause.vramBefore ?? null, instance: inst.id, ...(cause.forMs !== undefined ? { for_ms: cause.forMs } : {}) },
       });
     }
     const force = forced(cause);

@@ -1,17 +1,18 @@
-import type { ModelView } from '../../shared/model-view.js';
+import type { ModelView, RequestStatsView } from '../../shared/model-view.js';
 import type { WatchdogSettingsView } from '../../shared/settings.js';
 import { watchdogView } from './config/watchdog-settings.js';
 import type { GgufFacts, ModelConfig, WatchdogSettings } from './config/types.js';
 import type { ModelSlot } from './model-slot.js';
 
 import { idleDeadline } from './watchdog/policy.js';
+import { NO_STATS } from './stats/request-stats.js';
 
 /** Date.prototype.toISOString throws a RangeError past ±8.64e15 ms; such a time is shown as unknown. */
 const MAX_DATE_MS = 8.64e15;
 /** One model's out-of-range time must never turn the whole list into a 500 (issue 8). */
 const iso = (ms: number | null): string | null => (ms === null || !Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS ? null : new Date(ms).toISOString());
 
-export function modelView(slot: ModelSlot, settings: WatchdogSettings, vram: number | null, estimate: number | null, now: number, ram: number | null = null): ModelView {
+export function modelView(slot: ModelSlot, settings: WatchdogSettings, vram: number | null, estimate: number | null, now: number, ram: number | null = null, stats: RequestStatsView = NO_STATS): ModelView {
   const inst = slot.instance;
   const c = slot.config;
   const state = inst && inst.state !== 'stopped' ? inst.state : slot.reserved || slot.pending ? 'starting' : slot.lastError ? 'failed' : 'stopped';
@@ -41,6 +42,7 @@ export function modelView(slot: ModelSlot, settings: WatchdogSettings, vram: num
     model_file: c.model,
     mmproj: c.mmproj ?? null,
     gguf: c.gguf ? ggufInfo(c.gguf) : null,
+    stats,
   };
 }
 

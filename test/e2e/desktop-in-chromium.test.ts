@@ -89,6 +89,15 @@ describe('desktop app: main in Node, preload and dashboard in Chromium', () => {
     await vi.waitFor(async () => expect(await page.getByRole('switch', { name: 'Pin alpha', exact: true }).getAttribute('aria-checked')).toBe('true'), { timeout: WAIT_MS });
   });
 
+  it('the prompt box in the desktop window says where to try the model instead of failing', async () => {
+    await row('alpha').getByRole('button', { name: 'Try alpha', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Try alpha', exact: true });
+    await vi.waitFor(async () => expect(await dialog.textContent()).toContain('This window cannot send requests itself'), { timeout: WAIT_MS });
+    expect(await dialog.getByRole('button', { name: 'Send' }).count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: WAIT_MS });
+  });
+
   it('follows a load started from the tray, in the dashboard', async () => {
     (traySub('beta').find((i) => i.label === 'Load')?.click as () => void)();
     await waitForText(row('beta').locator('.badge'), /^ready$/i, 'beta to be ready in the dashboard');

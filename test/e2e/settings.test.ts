@@ -2,7 +2,7 @@
 // invalid one is caught on the page and never sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WatchdogSettingsView } from '../../shared/settings.js';
-import { Stage, waitForText, waitUntil, WAIT_MS, type Dashboard } from './harness.js';
+import { Stage, waitForText, waitUntil, type Dashboard } from './harness.js';
 
 const stage = new Stage({ models: { alpha: {} }, watchdog: { idle_timeout: '15m' } });
 let dash: Dashboard;
@@ -30,23 +30,26 @@ async function serverSettings(): Promise<WatchdogSettingsView> {
 describe('watchdog settings form', () => {
   it('saves idle_timeout = 20m: the server applies it and the config file has it', async () => {
     const form = dash.page.getByRole('form', { name: 'Watchdog settings' });
-    const field = form.getByRole('textbox', { name: 'idle_timeout', exact: true });
+    // Labelled in words; the YAML key is shown beside the label and describes the field.
+    const field = form.getByRole('textbox', { name: 'Unload after idle for', exact: true });
+    expect(await form.locator('#setting-idle_timeout-key').textContent()).toBe('idle_timeout');
+    expect(await field.getAttribute('aria-describedby')).toContain('setting-idle_timeout-key');
     await waitUntil(async () => (await field.inputValue()) === '15m', 'the form to show the current idle_timeout');
 
     await field.fill('20m');
     await form.getByRole('button', { name: 'Save settings' }).click();
 
-    await waitForText(form.getByText(/^Saved /), 'Saved idle_timeout', 'the saved message');
+    await waitForText(form.getByText(/^Saved /), 'Saved Unload after idle for', 'the saved message');
     expect(patches.map((p) => JSON.parse(p) as unknown)).toEqual([{ idle_timeout: '20m' }]);
     expect((await serverSettings()).idle_timeout).toBe('20m');
     await waitUntil(() => /\n {2}idle_timeout: "?20m"?/.test(stage.readConfig()), 'idle_timeout: 20m in the config file');
     expect(stage.readConfig()).toContain('# tuned for fast tests');
-    await dash.eventRow('settings_changed', '—').first().waitFor({ timeout: WAIT_MS });
+    await waitForText(dash.eventRow('settings_changed', '—').first().locator('.ev-text'), 'Settings changed: Unload after idle for is now 20m', 'the event as a sentence');
   });
 
   it('an invalid value shows a validation message and is not sent', async () => {
     const form = dash.page.getByRole('form', { name: 'Watchdog settings' });
-    const field = form.getByRole('textbox', { name: 'idle_timeout', exact: true });
+    const field = form.getByRole('textbox', { name: 'Unload after idle for', exact: true });
     const save = form.getByRole('button', { name: 'Save settings' });
     await field.fill('soon');
 

@@ -64,7 +64,10 @@ export class HttpServer {
   constructor(private readonly d: HttpServerDeps) {
     const events = d.engine.context.events;
     this.metrics = new LoadoutMetrics({ models: () => d.engine.listModels(), gpu: d.gpu, subscribe: (l) => events.subscribe(l) });
-    this.meter = new RequestMeter((r) => this.metrics.request(r));
+    this.meter = new RequestMeter((r) => {
+      this.metrics.request(r);
+      d.engine.recordRequest(r);
+    }, () => d.clock.now());
     this.router = new OpenAiRouter(d.engine, (res, model) => this.meter.of(res)?.model(model));
     this.ollama = new OllamaApi({ engine: d.engine, gpu: d.gpu, clock: d.clock, logger: d.logger, version: d.version });
   }

@@ -48,7 +48,7 @@ export class Watchdog {
       const secs = Math.round(d.forMs / 1000);
       const detail = d.reason === 'idle' ? `idle for ${secs}s` : `one request in flight for ${secs}s (busy_timeout)`;
       ctx.logger.info('watchdog stops an instance', { model: d.name, instance: d.instance, reason: d.reason });
-      void this.unloader.stop(slot, inst, { kind: 'evicted', reason: d.reason, force: d.reason === 'busy_timeout', detail }).catch((err: unknown) => {
+      void this.unloader.stop(slot, inst, { kind: 'evicted', reason: d.reason, force: d.reason === 'busy_timeout', detail, forMs: d.forMs }).catch((err: unknown) => {
         ctx.logger.error('watchdog stop failed', { model: d.name, err: String(err) });
       });
     }

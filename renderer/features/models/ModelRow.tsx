@@ -6,6 +6,8 @@ import { canUnload, displayState, lastError } from '../../store/selectors.js';
 import { IdleCountdown } from './IdleCell.js';
 import { PinSwitch } from './PinSwitch.js';
 import { StateBadge } from './StateBadge.js';
+import { RequestStatsCell } from '../try/RequestStatsCell.js';
+import { TryButton } from '../try/TryButton.js';
 
 /** `discovered · qwen3 · 8.2B · Q4_K_M · 4.7 GiB` for a model found by discovery. */
 function ggufLine(model: ModelView): string {
@@ -59,6 +61,7 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
         {model.inflight > 0 ? model.inflight : <span className="faint">0</span>}
         {model.queued > 0 ? <span className="chip" title="requests waiting for this model">+{model.queued} queued</span> : null}
       </td>
+      <td className="num"><RequestStatsCell name={name} stats={model.stats} action={<TryButton name={name} />} /></td>
       <td className="num">
         {/* The engine sets idle_deadline only where an idle unload is pending (not pinned, not busy). */}
         {model.idle_deadline ? <IdleCountdown deadline={model.idle_deadline} /> : <span className="faint">—</span>}

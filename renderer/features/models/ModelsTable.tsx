@@ -9,7 +9,7 @@ import './models.css';
 
 /** Must match `.models-table tbody tr` height in models.css: windowing relies on fixed rows. */
 export const MODEL_ROW_HEIGHT = 40;
-const COLUMNS = 10;
+const COLUMNS = 11;
 
 export function ModelsTable() {
   const names = useDashboard((s) => s.names);
@@ -29,7 +29,7 @@ export function ModelsTable() {
       <div className="models-scroll" ref={ref} onScroll={onScroll}>
         <table className="models-table" aria-label="Models" aria-rowcount={names.length + 1}>
           <colgroup>
-            <col className="w-name" /><col className="w-state" /><col className="w-num" /><col className="w-idle" /><col className="w-vram" />
+            <col className="w-name" /><col className="w-state" /><col className="w-num" /><col className="w-requests" /><col className="w-idle" /><col className="w-vram" />
             <col className="w-groups" /><col className="w-action" /><col className="w-pin" /><col /><col className="w-logs" />
           </colgroup>
           <thead>
@@ -37,6 +37,7 @@ export function ModelsTable() {
               <th scope="col">Model</th>
               <th scope="col">State</th>
               <th scope="col" className="num">In&#8209;flight</th>
+              <th scope="col" className="num">Requests</th>
               <th scope="col" className="num">Idle in</th>
               <th scope="col" className="num">VRAM</th>
               <th scope="col">Groups</th>

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { SETTING_LABELS, settingLabel } from '../../../shared/setting-labels.js';
 import type { WatchdogSettingsView } from '../../../shared/settings.js';
 import { useActions, useDashboard } from '../../store/hooks.js';
 import { Panel } from '../../ui/Panel.js';
@@ -18,19 +19,21 @@ interface FieldProps {
 function Field({ name, value, error, dirty, onChange }: FieldProps) {
   const id = `setting-${name}`;
   const spec = FIELDS[name];
-  const described = `${id}-hint${error ? ` ${id}-error` : ''}`;
+  const described = `${id}-hint ${id}-key${error ? ` ${id}-error` : ''}`;
+  // Labelled in words; the YAML key is shown small beside it, for the config file and the API.
+  const key = <code id={`${id}-key`} className="setting-key faint" title="Key in the config file">{name}</code>;
   if (spec.kind === 'bool') {
     return (
       <div className={`setting setting-bool${dirty ? ' setting-dirty' : ''}`}>
         <input id={id} type="checkbox" checked={value === true} aria-describedby={described} onChange={(e) => onChange(name, e.target.checked)} />
-        <label htmlFor={id} className="mono">{name}</label>
+        <span className="setting-label-line"><label htmlFor={id}>{SETTING_LABELS[name]}</label>{key}</span>
         <span id={`${id}-hint`} className="setting-hint faint">{spec.hint}</span>
       </div>
     );
   }
   return (
     <div className={`setting${dirty ? ' setting-dirty' : ''}`}>
-      <label htmlFor={id} className="mono">{name}</label>
+      <span className="setting-label-line"><label htmlFor={id}>{SETTING_LABELS[name]}</label>{key}</span>
       <input
         id={id}
         className="field mono"
@@ -91,7 +94,7 @@ function Form({ settings }: { settings: WatchdogSettingsView }) {
       <div className="settings-footer">
         <div className="settings-status" aria-live="polite">
           {status.kind === 'error' ? <span role="alert" className="setting-error">{status.message}</span> : null}
-          {status.kind === 'saved' ? <span className="settings-saved">Saved {status.keys.join(', ')}</span> : null}
+          {status.kind === 'saved' ? <span className="settings-saved">Saved {status.keys.map(settingLabel).join(', ')}</span> : null}
           {status.kind !== 'error' && status.kind !== 'saved' && changed.length > 0 ? <span className="muted">{changed.length} unsaved {changed.length === 1 ? 'change' : 'changes'}</span> : null}
         </div>
         <button type="button" className="btn" disabled={Object.keys(draft).length === 0 || status.kind === 'saving'} onClick={() => { setDraft({}); setStatus({ kind: 'idle' }); }}>

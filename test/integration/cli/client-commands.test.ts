@@ -95,14 +95,14 @@ describe('loadout CLI', () => {
     expect(again.stdout.trim()).toBe('alpha was not loaded; nothing to do');
   });
 
-  it('`events` prints the event log with seq, type, model and reason', async () => {
+  it('`events` prints the event log as sentences with seq and time, the type and reason after', async () => {
     const r = await cli('events');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines.length).toBe(svc.events.length);
-    expect(r.stdout).toMatch(/^\s*\d+\s+\S+\s+model_starting\s+alpha\b/m);
-    expect(r.stdout).toMatch(/model_stopped\s+alpha\s+manual\b/);
-    expect(r.stdout).toMatch(/model_pinned\s+alpha\b/);
+    expect(r.stdout).toMatch(/^\s*\d+\s+\d{4}-\d\d-\d\dT\S+Z\s+Loading alpha \(asked through the API\)\s+\[model_starting\]$/m);
+    expect(r.stdout).toMatch(/alpha was unloaded\s+\[model_stopped manual\]$/m);
+    expect(r.stdout).toMatch(/alpha was pinned: it stays loaded\s+\[model_pinned\]$/m);
     const after = await cli('events', '--after', String(svc.events[svc.events.length - 2]!.seq));
     expect(after.stdout.trim().split('\n')).toHaveLength(1);
   });

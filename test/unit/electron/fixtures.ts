@@ -28,6 +28,7 @@ export function model(name: string, over: Partial<ModelView> = {}): ModelView {
     model_file: null,
     mmproj: null,
     gguf: null,
+    stats: { requests: 0, errors: 0, tokens_per_s: null, p50_latency_ms: null, window: 0 },
     ...over,
   };
 }

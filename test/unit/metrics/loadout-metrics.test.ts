@@ -8,7 +8,7 @@ import { parsePrometheusText, sampleValue } from '../../helpers/prom-text.js';
 function view(name: string, over: Partial<ModelView> = {}): ModelView {
   return {
     name, state: 'stopped', pinned: false, groups: [], pid: null, port: null, inflight: 0, loaded_at: null, last_used_at: null,
-    idle_deadline: null, vram_bytes: null, error: null, aliases: [], backend: null, vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null, source: 'config', model_file: null, mmproj: null, gguf: null, ...over,
+    idle_deadline: null, vram_bytes: null, error: null, aliases: [], backend: null, vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null, source: 'config', model_file: null, mmproj: null, gguf: null, stats: { requests: 0, errors: 0, tokens_per_s: null, p50_latency_ms: null, window: 0 }, ...over,
   };
 }
 
@@ -71,9 +71,9 @@ describe('LoadoutMetrics', () => {
 
   it('counts requests by face and status, errors by code, and tokens by kind', async () => {
     const { metrics, scrape } = setup([view('a')]);
-    metrics.request({ model: 'a', api: 'openai', status: 200, error: null, tokens: { prompt: 10, completion: 5 } });
-    metrics.request({ model: 'a', api: 'ollama', status: 200, error: null, tokens: { prompt: 1, completion: 2 } });
-    metrics.request({ model: 'a', api: 'openai', status: 503, error: 'busy', tokens: null });
+    metrics.request({ model: 'a', api: 'openai', status: 200, error: null, tokens: { prompt: 10, completion: 5 }, latencyMs: 10, generationMs: 10 });
+    metrics.request({ model: 'a', api: 'ollama', status: 200, error: null, tokens: { prompt: 1, completion: 2 }, latencyMs: 10, generationMs: 10 });
+    metrics.request({ model: 'a', api: 'openai', status: 503, error: 'busy', tokens: null, latencyMs: 10, generationMs: 10 });
     const m = await scrape();
     expect(sampleValue(m, 'loadout_requests_total', { model: 'a', api: 'openai', status: '200' })).toBe(1);
     expect(sampleValue(m, 'loadout_requests_total', { model: 'a', api: 'openai', status: '503' })).toBe(1);

@@ -22,6 +22,10 @@ export interface RequestRecord {
   /** Null for a success; else the error code (`busy`, `backend_error`, ...), `http_<status>` or `client_closed`. */
   error: string | null;
   tokens: TokenCounts | null;
+  /** Received → last byte written. */
+  latencyMs: number;
+  /** First byte → last byte for a stream, else the latency (see RequestStats). */
+  generationMs: number;
 }
 
 const LOAD_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];

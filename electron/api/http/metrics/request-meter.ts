@@ -21,7 +21,11 @@ export interface MeteredRequest {
 export class RequestMeter {
   private readonly tracked = new WeakMap<ServerResponse, MeteredRequest>();
 
-  constructor(private readonly record: (r: RequestRecord) => void) {}
+  /** `now`: the injected clock's milliseconds, for each request's latency. */
+  constructor(
+    private readonly record: (r: RequestRecord) => void,
+    private readonly now: () => number,
+  ) {}
 
   track(res: ServerResponse, api: ApiFace, opts: { scanUsage: boolean }): MeteredRequest {
     let model = '';
@@ -29,14 +33,23 @@ export class RequestMeter {
     let tokens: TokenCounts | null = null;
     const scanner = opts.scanUsage ? new UsageScanner() : null;
     let errorBody = '';
+    const began = this.now();
+    let firstByte: number | null = null;
+    let streamed = false;
+    tapHead(res, (contentType) => (streamed = isStream(contentType)));
     tapBody(res, (chunk) => {
+      firstByte ??= this.now();
       scanner?.push(chunk);
       if (res.statusCode >= 400 && errorBody.length < ERROR_BODY_MAX) errorBody += (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')).slice(0, ERROR_BODY_MAX);
     });
     res.once('close', () => {
       const status = res.statusCode;
       const error = code ?? (!res.writableFinished ? 'client_closed' : status >= 400 ? errorCode(status, errorBody) : null);
-      this.record({ model, api, status, error, tokens: tokens ?? scanner?.result() ?? null });
+      const end = this.now();
+      const latencyMs = end - began;
+      // A stream's rate is its tokens over the time they took to arrive, not counting the wait for the first.
+      const generationMs = firstByte !== null && end > firstByte && streamed ? end - firstByte : latencyMs;
+      this.record({ model, api, status, error, tokens: tokens ?? scanner?.result() ?? null, latencyMs, generationMs });
     });
     const m: MeteredRequest = {
       model: (name) => (model = name),
@@ -54,6 +67,27 @@ export class RequestMeter {
 }
 
 const ERROR_BODY_MAX = 2048;
+
+/** Server-Sent Events (OpenAI) or NDJSON (Ollama): an answer sent piece by piece as it is generated. */
+function isStream(contentType: string): boolean {
+  const type = contentType.toLowerCase();
+  return type.startsWith('text/event-stream') || type.startsWith('application/x-ndjson');
+}
+
+/**
+ * Sees the content type a response is sent with. Headers given to `writeHead` as an object are not
+ * readable with `getHeader` afterwards, so they are read from its arguments on the way through.
+ */
+function tapHead(res: ServerResponse, see: (contentType: string) => void): void {
+  const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
+  res.writeHead = ((...args: unknown[]) => {
+    const headers = args.find((a): a is Record<string, unknown> => typeof a === 'object' && a !== null && !Array.isArray(a));
+    const given = headers ? Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] : undefined;
+    const out = writeHead(...args);
+    see(String(given ?? res.getHeader('content-type') ?? ''));
+    return out;
+  }) as ServerResponse['writeHead'];
+}
 
 /** The `error.code` string of an OpenAI-shaped error body (ours or a backend's), else `http_<status>`. */
 export function errorCode(status: number, body: string): string {

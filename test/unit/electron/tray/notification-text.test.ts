@@ -30,9 +30,12 @@ describe('notification text', () => {
   it('is applied to what the notifier shows', () => {
     const shown: [string, string][] = [];
     const notifier = new EventNotifier({ clock: new FakeClock(), show: (t, b) => shown.push([t, b]), bodyMarkup: true });
-    const event = { seq: 1, at: '2026-11-26T21:00:00.000Z', type: 'model_failed', model: 'm', reason: null, message: `m exited with code 1\n${HOSTILE}`, data: {} } as LoadoutEvent;
+    const event: LoadoutEvent = {
+      seq: 1, at: '2026-11-26T21:00:00.000Z', type: 'model_failed', model: 'm', reason: 'exited', message: `m failed to start: ${HOSTILE}`,
+      data: { exit_code: 1, log_tail: ['loading', HOSTILE], instance: 1, code: 'exited' },
+    };
     notifier.handle({ type: 'event', event });
-    expect(shown).toEqual([['m failed', `m exited with code 1\n${notificationBody(HOSTILE, true)}`]]);
+    expect(shown).toEqual([['m failed to start', `m failed to start (exit 1): ${notificationBody(HOSTILE, true)}\nloading`]]);
     expect(shown[0]![1]).not.toMatch(/<a |\u001b|\u202e/);
   });
 });
