@@ -11,6 +11,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Generous limits: a hang still fails, but a busy machine importing a large graph does not.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
           alias: { electron: fakeElectron },
         },
       },

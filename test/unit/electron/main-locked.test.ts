@@ -5,6 +5,9 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { currentProcess } from '../../../electron/engine/supervisor/process-identity.js';
 import { LOCK_FILE } from '../../../electron/engine/supervisor/state-lock.js';
 
+/** Importing main's graph can take seconds on a busy machine: wait on the condition, not a 1 s default. */
+const UNTIL = { timeout: 20_000, interval: 20 };
+
 // Issue 8: the desktop app uses the same service start as `loadout serve`, so it refuses a state dir
 // held by a running Loadout the same way, and says so in an error box instead of reaping its backends.
 
@@ -33,7 +36,7 @@ describe('main with a state dir held by another Loadout', () => {
     writeFileSync(join(stateDir, LOCK_FILE), JSON.stringify({ ...currentProcess(), url: 'http://127.0.0.1:11500', startedAt: '2026-11-30T00:00:00.000Z' }));
     const fake = await import('../../fakes/electron.js');
     await import('../../../electron/main.js');
-    await vi.waitFor(() => expect(fake.app.callsOf('exit')).toEqual([[1]]));
+    await vi.waitFor(() => expect(fake.app.callsOf('exit')).toEqual([[1]]), UNTIL);
     expect(fake.dialog.errors).toHaveLength(1);
     const [title, message] = fake.dialog.errors[0]!;
     expect(title).toBe('Loadout could not start');

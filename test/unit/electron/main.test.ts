@@ -6,6 +6,9 @@ type Fake = typeof import('../../fakes/electron.js');
 let fake: Fake;
 import { recordingCommands, model } from './fixtures.js';
 
+/** Importing main's graph can take seconds on a busy machine: wait on the condition, not a 1 s default. */
+const UNTIL = { timeout: 20_000, interval: 20 };
+
 // The composition root, run against the fake electron and a fake service: it proves the wiring, not
 // the decisions (those have their own tests).
 const state = vi.hoisted(() => ({
@@ -52,8 +55,8 @@ const argv = process.argv;
 async function boot(extraArgs: string[] = []) {
   process.argv = [...argv, ...extraArgs];
   await import('../../../electron/main.js');
-  await vi.waitFor(() => expect(fake.Tray.instances).toHaveLength(1));
-  await vi.waitFor(() => expect(fake.Tray.instances[0]?.menu).not.toBeNull());
+  await vi.waitFor(() => expect(fake.Tray.instances).toHaveLength(1), UNTIL);
+  await vi.waitFor(() => expect(fake.Tray.instances[0]?.menu).not.toBeNull(), UNTIL);
 }
 
 describe('main', () => {
@@ -95,14 +98,14 @@ describe('main', () => {
     await boot(['--hidden']);
     const menu = fake.Tray.instances[0]?.menu?.template as MenuItemConstructorOptions[];
     (menu.find((i) => i.label === 'Quit Loadout')?.click as () => void)();
-    await vi.waitFor(() => expect(state.stops).toBe(1));
+    await vi.waitFor(() => expect(state.stops).toBe(1), UNTIL);
     await settle();
     // The service is still stopping its backends: the app must still be running.
     expect(fake.app.ended).toBe(false);
     expect(fake.app.callsOf('exit')).toEqual([]);
     expect(fake.Tray.instances[0]?.isDestroyed()).toBe(false);
     state.finishStop!();
-    await vi.waitFor(() => expect(fake.app.ended).toBe(true));
+    await vi.waitFor(() => expect(fake.app.ended).toBe(true), UNTIL);
     expect(fake.app.lifecycle).toEqual(['ready', 'exit(0)']);
     expect(fake.Tray.instances[0]?.isDestroyed()).toBe(true);
     expect(state.stops).toBe(1);
@@ -112,14 +115,14 @@ describe('main', () => {
     await boot();
     fake.app.quit();
     expect(fake.app.lifecycle).toEqual(['ready', 'before-quit', 'quit-cancelled(before-quit)']);
-    await vi.waitFor(() => expect(state.stops).toBe(1));
+    await vi.waitFor(() => expect(state.stops).toBe(1), UNTIL);
     fake.app.quit(); // asked again while stopping: the same stop, not a second one
     await settle();
     expect(fake.app.ended).toBe(false);
     expect(state.stops).toBe(1);
     expect(fake.BrowserWindow.instances[0]?.isDestroyed()).toBe(false);
     state.finishStop!();
-    await vi.waitFor(() => expect(fake.app.exitCode).toBe(0));
+    await vi.waitFor(() => expect(fake.app.exitCode).toBe(0), UNTIL);
     expect(fake.app.lifecycle.at(-1)).toBe('exit(0)');
     expect(fake.BrowserWindow.instances[0]?.isDestroyed()).toBe(true);
   });
@@ -127,11 +130,11 @@ describe('main', () => {
   it('still exits when stopping the service fails, after it finished trying', async () => {
     await boot(['--hidden']);
     fake.app.quit();
-    await vi.waitFor(() => expect(state.stops).toBe(1));
+    await vi.waitFor(() => expect(state.stops).toBe(1), UNTIL);
     await settle();
     expect(fake.app.ended).toBe(false);
     state.finishStop!(new Error('a backend would not die'));
-    await vi.waitFor(() => expect(fake.app.exitCode).toBe(0));
+    await vi.waitFor(() => expect(fake.app.exitCode).toBe(0), UNTIL);
   });
 
   it('steps aside when another instance holds the lock', async () => {
