@@ -34,6 +34,14 @@ export interface ModelView {
   mmproj: string | null;
   /** What the GGUF header says (discovered models). */
   gguf: GgufInfo | null;
+  /** While `starting`: when the backend was spawned, or, before that, when the load began waiting for room. */
+  load_started_at: string | null;
+  /** While `starting`: the expected load time, the median of this model's last 5 successful loads (null before the first). */
+  load_eta_ms: number | null;
+  /** While `starting`: how far the model load is (0..1) where the backend reports it (the built-in backend does), else null. */
+  load_progress: number | null;
+  /** While `starting` and waiting for room: the models it waits for (busy, starting or stopping). */
+  load_waiting_for: string[];
 }
 
 export type ModelSource = 'config' | 'models_dir' | 'discovered';

@@ -28,6 +28,10 @@ export function model(name: string, over: Partial<ModelView> = {}): ModelView {
     model_file: null,
     mmproj: null,
     gguf: null,
+    load_started_at: null,
+    load_eta_ms: null,
+    load_progress: null,
+    load_waiting_for: [],
     ...over,
   };
 }

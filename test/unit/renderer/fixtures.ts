@@ -9,7 +9,7 @@ export function model(name: string, over: Partial<ModelView> = {}): ModelView {
     name, state: 'stopped', pinned: false, groups: [], pid: null, port: null, inflight: 0,
     loaded_at: null, last_used_at: null, idle_deadline: null, vram_bytes: null, error: null,
     aliases: [], backend: 'llama-server', vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null,
-    source: 'config', model_file: null, mmproj: null, gguf: null, ...over,
+    source: 'config', model_file: null, mmproj: null, gguf: null, load_started_at: null, load_eta_ms: null, load_progress: null, load_waiting_for: [], ...over,
   };
 }
 
