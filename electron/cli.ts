@@ -9,6 +9,7 @@ import { flag, parseArgs } from './cli/args.js';
 import { argumentError, commandHelp, COMMANDS, unknownCommand } from './cli/command-table.js';
 import { packageVersion } from './package-version.js';
 import { runClientCommand } from './cli/client-commands.js';
+import type { TtyStream } from './cli/tty-progress.js';
 import { runImport } from './cli/import-command.js';
 import { runConfigCommand } from './cli/config-commands.js';
 import { startService } from './service.js';
@@ -28,7 +29,7 @@ function help(): string {
 }
 
 /** `loadout …`; returns the exit code (serve resolves only when it stops). 2: the arguments are wrong. */
-export async function main(argv: string[], out: (l: string) => void = (l) => console.log(l), err: (l: string) => void = (l) => console.error(l)): Promise<number> {
+export async function main(argv: string[], out: (l: string) => void = (l) => console.log(l), err: (l: string) => void = (l) => console.error(l), tty: TtyStream | null = process.stdout.isTTY ? process.stdout : null): Promise<number> {
   const args = parseArgs(argv);
   const cmd = args.positionals[0];
   const problem = argumentError(args);
@@ -62,11 +63,17 @@ export async function main(argv: string[], out: (l: string) => void = (l) => con
   if (cmd === 'config') return runConfigCommand(args, configFile, out, err);
   const api = await clientFor(configFile, flag(args, 'url'));
   try {
-    return await runClientCommand(cmd, args, api, out);
+    return await runClientCommand(cmd, args, api, out, { err, tty, onInterrupt });
   } catch (e) {
     err(`loadout ${cmd}: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
+}
+
+/** Ctrl-C while a command follows something (`load`): the command decides what it means. */
+function onInterrupt(fn: () => void): () => void {
+  process.once('SIGINT', fn);
+  return () => void process.off('SIGINT', fn);
 }
 
 async function clientFor(configFile: string, url: string | undefined): Promise<ApiClient> {

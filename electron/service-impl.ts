@@ -23,6 +23,7 @@ import { createLogger, type Logger } from './engine/platform/logger.js';
 import { nodeSpawner } from './engine/platform/spawner.js';
 import { LogFiles } from './engine/supervisor/log-files.js';
 import { LogStore } from './engine/supervisor/log-store.js';
+import { LoadTimes } from './engine/progress/load-times.js';
 import { RunRecords } from './engine/supervisor/run-records.js';
 import { StateLock } from './engine/supervisor/state-lock.js';
 import { packageVersion } from './package-version.js';
@@ -111,6 +112,7 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
     logger,
     events,
     logTail: (model, instance, n) => logs.tailInstance(model, instance, n),
+    loadTimes: LoadTimes.inStateDir(config.stateDir, logger),
     persistence: {
       // Pinning a discovered model makes it a configured one, pinned.
       writePinned: (model, pinned) =>
@@ -120,6 +122,8 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
       writeWatchdog: (patch) => writeWatchdogSettings(config.file, patch as Record<string, string | number | boolean>),
     },
   });
+  // Backend output is where a load's progress shows (the built-in backend prints it).
+  logs.observe((model, instance, line) => engine.observeBackendLine(model, instance, line.text));
   const gpu = new GpuMonitor({ engine, clock, logger, stateDir: config.stateDir });
   const warnings = new ConfigWarnings(events, logger);
   let configError: string | null = null;

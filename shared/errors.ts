@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   no_memory: 409,
   too_many_requests: 429,
   already_configured: 409,
+  load_cancelled: 409,
   busy: 503,
   shutting_down: 503,
   cooldown: 503,

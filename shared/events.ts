@@ -26,7 +26,7 @@ export interface EventDataMap {
     /** `idle`, `busy_timeout`: how long the model had been idle, or its oldest request in flight. */
     for_ms?: number;
   };
-  model_stopped: { exit_code: number | null; signal: string | null; instance: number; log_tail?: string[]; vram_before?: number | null; vram_after?: number | null; error?: string; drained?: boolean };
+  model_stopped: { exit_code: number | null; signal: string | null; instance: number; log_tail?: string[]; vram_before?: number | null; vram_after?: number | null; error?: string; drained?: boolean; cancelled?: boolean };
   model_failed: { exit_code: number | null; signal?: string | null; log_tail: string[]; instance: number | null; code: string };
   load_refused: { blocking: string[]; for?: string; retry_after_s?: number; failures?: number };
   model_pinned: Record<string, never>;

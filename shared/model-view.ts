@@ -36,6 +36,14 @@ export interface ModelView {
   gguf: GgufInfo | null;
   /** Requests served to this model through the OpenAI and Ollama APIs since Loadout started. */
   stats: RequestStatsView;
+  /** While `starting`: when the backend was spawned, or, before that, when the load began waiting for room. */
+  load_started_at: string | null;
+  /** While `starting`: the expected load time, the median of this model's last 5 successful loads (null before the first). */
+  load_eta_ms: number | null;
+  /** While `starting`: how far the model load is (0..1) where the backend reports it (the built-in backend does), else null. */
+  load_progress: number | null;
+  /** While `starting` and waiting for room: the models it waits for (busy, starting or stopping). */
+  load_waiting_for: string[];
 }
 
 /** `ModelView.stats`: counts since start; rate and latency over the last `window` answered requests (at most 100). */

@@ -4,7 +4,7 @@ export interface ParsedArgs {
   flags: Map<string, string | true>;
 }
 
-const BOOLEAN = new Set(['follow', 'force', 'json', 'help', 'hidden', 'version']);
+const BOOLEAN = new Set(['follow', 'force', 'json', 'help', 'hidden', 'version', 'cancel-on-interrupt']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positionals: string[] = [];

@@ -6,6 +6,7 @@ import { humanBytes } from '../../shared/units.js';
 import type { ApiClient } from './api-client.js';
 import { flag, type ParsedArgs } from './args.js';
 import { unknownCommand } from './command-table.js';
+import { runLoad, type LoadCommandDeps } from './load-command.js';
 
 type Out = (line: string) => void;
 
@@ -43,18 +44,12 @@ export function formatEvent(e: LoadoutEvent): string {
   return `${String(e.seq).padStart(6)}  ${e.at}  ${eventSentence(e)}  [${e.type}${e.reason ? ` ${e.reason}` : ''}]`;
 }
 
-/** What `load` did: loaded or already loaded, and the models it unloaded to make room. */
-export function loadedLines(before: ModelView, after: ModelView, ms: number, events: LoadoutEvent[]): string[] {
-  const where = `pid ${after.pid}, port ${after.port}`;
-  if (before.state === 'ready') return [`${after.name} was already loaded (${where})`];
-  const evicted = events.filter((e) => e.type === 'model_evicted' && e.data.for === after.name);
-  return [
-    `${after.name} loaded in ${(ms / 1000).toFixed(1)} s (${where})`,
-    ...evicted.map((e) => `  ${e.message}`),
-  ];
-}
+/** What a command may use beyond stdout: stderr, the terminal (for a progress bar) and Ctrl-C. */
+export type ClientIo = Omit<LoadCommandDeps, 'api' | 'out'>;
 
-export async function runClientCommand(cmd: string, args: ParsedArgs, api: ApiClient, out: Out): Promise<number> {
+const NO_TTY: ClientIo = { err: (l) => console.error(l), tty: null, onInterrupt: () => () => undefined };
+
+export async function runClientCommand(cmd: string, args: ParsedArgs, api: ApiClient, out: Out, io: ClientIo = NO_TTY): Promise<number> {
   const json = args.flags.has('json');
   const print = (value: unknown, text: () => string[]) => (json ? out(JSON.stringify(value, null, 2)) : text().forEach((l) => out(l)));
   switch (cmd) {
@@ -63,16 +58,8 @@ export async function runClientCommand(cmd: string, args: ParsedArgs, api: ApiCl
       print(r, () => formatModels(r.models));
       return 0;
     }
-    case 'load': {
-      const path = `/api/models/${enc(needName(args, cmd))}`;
-      const before = await api.call<ModelView>('GET', path);
-      const since = (await api.call<{ last_seq: number }>('GET', '/api/snapshot')).last_seq;
-      const began = Date.now();
-      const m = await api.call<ModelView>('POST', `${path}/load`);
-      const r = await api.call<{ events: LoadoutEvent[] }>('GET', `/api/events?after=${since}&limit=1000`);
-      print(m, () => loadedLines(before, m, Date.now() - began, r.events));
-      return 0;
-    }
+    case 'load':
+      return runLoad(needName(args, cmd), args, { api, out, ...io });
     case 'unload': {
       const path = `/api/models/${enc(needName(args, cmd))}`;
       const before = await api.call<ModelView>('GET', path);

@@ -17,7 +17,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   serve: { usage: 'loadout serve [--config FILE] [--listen HOST:PORT] [--ollama-listen HOST:PORT]', summary: 'run the engine, API and dashboard headless', minArgs: 0, maxArgs: 0, flags: ['config', 'listen', 'ollama-listen'] },
   config: { usage: 'loadout config schema | config check [FILE]', summary: "print the config file's JSON Schema, or validate a config file (exit 1 when invalid)", minArgs: 1, maxArgs: 2, flags: ['config'] },
   ps: { usage: 'loadout ps', summary: 'list models and their state', minArgs: 0, maxArgs: 0, flags: CLIENT },
-  load: { usage: 'loadout load NAME', summary: 'start a model and wait until it is ready', minArgs: 1, maxArgs: 1, flags: CLIENT },
+  load: { usage: 'loadout load NAME [--cancel-on-interrupt]', summary: 'start a model and follow its progress until it is ready (Ctrl-C stops following and leaves the load running; --cancel-on-interrupt cancels it)', minArgs: 1, maxArgs: 1, flags: ['cancel-on-interrupt', ...CLIENT] },
   unload: { usage: 'loadout unload NAME [--force]', summary: 'stop a model (--force: without waiting for its requests)', minArgs: 1, maxArgs: 1, flags: ['force', ...CLIENT] },
   pin: { usage: 'loadout pin NAME', summary: 'keep a model loaded (written to the config)', minArgs: 1, maxArgs: 1, flags: CLIENT },
   unpin: { usage: 'loadout unpin NAME', summary: 'let a model be unloaded again (written to the config)', minArgs: 1, maxArgs: 1, flags: CLIENT },

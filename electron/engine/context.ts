@@ -5,6 +5,7 @@ import type { EventLog } from './events/event-log.js';
 import type { ModelSlot } from './model-slot.js';
 import type { Signal } from './signal.js';
 import type { MemoryOracle } from './gpu/memory-oracle.js';
+import type { LoadTimes } from './progress/load-times.js';
 
 /** What the loader, the unloader and the watchdog share: the slots and the ways to report on them. */
 export interface EngineContext {
@@ -23,4 +24,6 @@ export interface EngineContext {
   vramOf(model: string): number | null;
   /** GPU memory knowledge, once a sampler is attached. */
   memory(): MemoryOracle | null;
+  /** Past load durations (the ETA of the next load); null where none are kept. */
+  readonly loadTimes: LoadTimes | null;
 }

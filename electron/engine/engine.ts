@@ -23,6 +23,9 @@ import { HealthChecker } from './watchdog/health-checker.js';
 import { MemoryReclaimer } from './watchdog/memory-reclaimer.js';
 import { PinnedKeeper } from './watchdog/pinned-keeper.js';
 import type { MemoryOracle } from './gpu/memory-oracle.js';
+import { KeyedThrottle } from './progress/keyed-throttle.js';
+import { parseLoadProgress } from './progress/load-progress-line.js';
+import type { LoadTimes } from './progress/load-times.js';
 
 /** Where pinning and settings changes are written back (the config file, keeping comments). */
 export interface ConfigPersistence {
@@ -38,7 +41,12 @@ export interface EngineDeps {
   events: EventLog;
   persistence: ConfigPersistence;
   logTail(model: string, instance: number, n: number): string[];
+  /** Past load durations, for the ETA of a starting model; without it a load has no ETA. */
+  loadTimes?: LoadTimes;
 }
+
+/** Load progress reaches the faces at most this often per model (4 a second). */
+const PROGRESS_PUSH_MS = 250;
 
 export type { Lease } from './loader/lease.js';
 
@@ -62,10 +70,12 @@ export class Engine {
   private readonly estimates = new Map<string, number>();
   private memory: MemoryOracle | null = null;
   private readonly requestStats = new RequestStats();
+  private readonly progressPushes: KeyedThrottle<ModelSlot>;
 
   constructor(private readonly deps: EngineDeps) {
     this.config = deps.config;
     this.bus = new PushBus((slot) => this.view(slot), deps.logger);
+    this.progressPushes = new KeyedThrottle(deps.clock, PROGRESS_PUSH_MS, (slot) => this.markDirty(slot));
     this.watchdogSettings = deps.config.watchdog;
     for (const m of deps.config.models) this.slots.set(m.name, new ModelSlot(m));
     this.ctx = {
@@ -79,6 +89,7 @@ export class Engine {
       logTail: deps.logTail,
       vramOf: (name) => this.vram.get(name) ?? null,
       memory: () => this.memory,
+      loadTimes: deps.loadTimes ?? null,
     };
     this.unloader = new Unloader(this.ctx);
     this.loader = new Loader(this.ctx, deps.launcher, this.unloader, () => this.shuttingDown !== null);
@@ -153,6 +164,21 @@ export class Engine {
     return this.loader.plan(this.slot(name));
   }
 
+  /**
+   * A line a backend wrote (the log store hands every line here). Only a starting instance's lines are
+   * read, for its load progress; anything else costs one map lookup.
+   */
+  observeBackendLine(model: string, instance: number, text: string): void {
+    const slot = this.slots.get(model);
+    const inst = slot?.instance;
+    if (!slot || !inst || inst.id !== instance || inst.state !== 'starting') return;
+    const progress = parseLoadProgress(text);
+    if (progress === null || progress === inst.progress) return;
+    inst.progress = progress;
+    this.progressPushes.request(slot);
+  }
+
+  /** Unloading a starting model cancels its load: the process group is stopped, its waiters get `load_cancelled`. */
   async unload(name: string, force = false): Promise<ModelView> {
     const slot = this.slot(name);
     const queued = (): Promise<unknown> | null => (slot.instance === null ? slot.pending : null);
@@ -163,7 +189,11 @@ export class Engine {
       for (let p = queued(); p; p = queued()) await Promise.race([p.catch(() => undefined), this.ctx.changed.wait()]);
     }
     const inst = slot.instance;
-    if (inst) await this.unloader.stop(slot, inst, { kind: 'manual', force });
+    if (inst?.state === 'starting') {
+      const load = slot.pending;
+      await this.unloader.stop(slot, inst, { kind: 'manual', force, note: 'load cancelled', cancelled: true });
+      await load?.catch(() => undefined); // its waiters have their answer: the view says stopped, not starting
+    } else if (inst) await this.unloader.stop(slot, inst, { kind: 'manual', force });
     return this.view(slot);
   }
 
@@ -250,6 +280,7 @@ export class Engine {
   shutdown(): Promise<void> {
     if (this.shuttingDown) return this.shuttingDown;
     this.watchdog.dispose();
+    this.progressPushes.dispose();
     this.shuttingDown = (async () => {
       const pendings = [...this.slots.values()].map((s) => s.pending?.catch(() => undefined));
       const stops = [...this.slots.values()].filter((s) => s.instance).map((s) => this.unloader.stop(s, s.instance!, { kind: 'shutdown' }));
@@ -344,7 +375,8 @@ export class Engine {
   }
 
   private view(slot: ModelSlot): ModelView {
-    return modelView(slot, this.watchdogSettings, this.vram.get(slot.name) ?? null, slot.config.vramBytes ?? this.estimates.get(slot.name) ?? null, this.deps.clock.now(), this.ram.get(slot.name) ?? null, this.requestStats.view(slot.name));
+    const eta = (): number | null => this.deps.loadTimes?.etaMs(slot.config) ?? null;
+    return modelView(slot, this.watchdogSettings, this.vram.get(slot.name) ?? null, slot.config.vramBytes ?? this.estimates.get(slot.name) ?? null, this.deps.clock.now(), this.ram.get(slot.name) ?? null, this.requestStats.view(slot.name), eta);
   }
 
   private markDirty(slot: ModelSlot): void {

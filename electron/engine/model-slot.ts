@@ -25,6 +25,8 @@ export class ModelSlot {
   removed = false;
   /** Set by an unload that arrives while the load is still waiting for room: the load gives up. */
   cancelLoad = false;
+  /** When the owner loop began the load in progress (waiting for room included); null when none. */
+  loadSince: number | null = null;
 
   constructor(public config: ModelConfig) {}
 

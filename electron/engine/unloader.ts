@@ -10,7 +10,7 @@ import type { ModelSlot } from './model-slot.js';
 const RELEASE_TIMEOUT_MS = 15_000;
 
 export type StopCause =
-  | { kind: 'manual'; force: boolean; note?: string }
+  | { kind: 'manual'; force: boolean; note?: string; cancelled?: boolean }
   | { kind: 'evicted'; reason: EvictionReason; force: boolean; for?: string | null; group?: string | null; detail: string; vramBefore?: number | null; forMs?: number }
   | { kind: 'shutdown' }
   /** A backend that stopped answering (connect refused, reset, or failed health checks): stopped at once. */
@@ -39,6 +39,7 @@ export class Unloader {
     }
     const { ctx } = this;
     const before = ctx.vramOf(slot.name);
+    if (cause.kind === 'manual' && cause.cancelled) inst.cancelled = true;
     inst.state = 'stopping';
     ctx.notify(slot);
     if (cause.kind === 'evicted') {
@@ -89,6 +90,7 @@ export class Unloader {
           ...(cause.kind === 'evicted' ? { vram_before: cause.vramBefore ?? null, vram_after: after } : {}),
           ...(cause.kind === 'unhealthy' ? { error: cause.error } : {}),
           ...(drained ? {} : { drained: false }),
+          ...(inst.cancelled ? { cancelled: true } : {}),
         },
       });
       return exit;

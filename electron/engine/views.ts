@@ -12,7 +12,8 @@ const MAX_DATE_MS = 8.64e15;
 /** One model's out-of-range time must never turn the whole list into a 500 (issue 8). */
 const iso = (ms: number | null): string | null => (ms === null || !Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS ? null : new Date(ms).toISOString());
 
-export function modelView(slot: ModelSlot, settings: WatchdogSettings, vram: number | null, estimate: number | null, now: number, ram: number | null = null, stats: RequestStatsView = NO_STATS): ModelView {
+/** `etaMs` is asked only for a starting model (it hashes the launch config). */
+export function modelView(slot: ModelSlot, settings: WatchdogSettings, vram: number | null, estimate: number | null, now: number, ram: number | null = null, stats: RequestStatsView = NO_STATS, etaMs: () => number | null = () => null): ModelView {
   const inst = slot.instance;
   const c = slot.config;
   const state = inst && inst.state !== 'stopped' ? inst.state : slot.reserved || slot.pending ? 'starting' : slot.lastError ? 'failed' : 'stopped';
@@ -43,6 +44,20 @@ export function modelView(slot: ModelSlot, settings: WatchdogSettings, vram: num
     mmproj: c.mmproj ?? null,
     gguf: c.gguf ? ggufInfo(c.gguf) : null,
     stats,
+    ...loadProgress(slot, state === 'starting', etaMs),
+  };
+}
+
+/** The load in progress: since when, how long it should take, how far it is, what it waits for. */
+function loadProgress(slot: ModelSlot, starting: boolean, etaMs: () => number | null): Pick<ModelView, 'load_started_at' | 'load_eta_ms' | 'load_progress' | 'load_waiting_for'> {
+  if (!starting) return { load_started_at: null, load_eta_ms: null, load_progress: null, load_waiting_for: [] };
+  const inst = slot.instance?.state === 'starting' ? slot.instance : null;
+  return {
+    // The backend's own start once it is spawned (what the ETA measures); before that, the wait for room.
+    load_started_at: iso(inst ? inst.startedAt : slot.loadSince),
+    load_eta_ms: etaMs(),
+    load_progress: inst?.progress ?? null,
+    load_waiting_for: inst ? [] : [...(slot.contention?.blockedBy ?? [])],
   };
 }
 

@@ -36,6 +36,10 @@ export interface TrayControllerOptions<M> {
   defer?(fn: () => void): void;
   /** Sets the macOS title next to the icon. */
   showTitle?: boolean;
+  /** The clock of the tooltip's elapsed load times. */
+  now?(): number;
+  /** Calls `fn` every `ms` until the returned function is called; setInterval by default. */
+  every?(fn: () => void, ms: number): () => void;
   logger?: Logger;
 }
 
@@ -56,6 +60,8 @@ export class TrayController<M> {
   private disposed = false;
   private readonly defer: (fn: () => void) => void;
   private readonly actions: TrayActions;
+  /** Runs while a model starts: the tooltip's elapsed time moves once a second without menu rebuilds. */
+  private stopTicking: (() => void) | null = null;
 
   constructor(private readonly opts: TrayControllerOptions<M>) {
     this.defer = opts.defer ?? ((fn) => void setImmediate(fn));
@@ -95,6 +101,8 @@ export class TrayController<M> {
 
   dispose(): void {
     this.disposed = true;
+    this.stopTicking?.();
+    this.stopTicking = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
   }
@@ -159,7 +167,18 @@ export class TrayController<M> {
 
   private applyTexts(): void {
     if (this.disposed) return;
-    this.opts.tray.setToolTip(trayTooltip(this.models, this.gpu));
+    const starting = this.models.some((m) => m.state === 'starting');
+    if (starting && !this.stopTicking) {
+      const every = this.opts.every ?? ((fn, ms) => {
+        const h = setInterval(fn, ms);
+        return () => clearInterval(h);
+      });
+      this.stopTicking = every(() => this.applyTexts(), 1000);
+    } else if (!starting && this.stopTicking) {
+      this.stopTicking();
+      this.stopTicking = null;
+    }
+    this.opts.tray.setToolTip(trayTooltip(this.models, this.gpu, this.opts.now?.() ?? Date.now()));
     if (this.opts.showTitle) this.opts.tray.setTitle?.(trayTitle(this.gpu));
   }
 }

@@ -24,18 +24,26 @@ export function displayState(model: ModelView): string {
   return model.state === 'ready' && model.inflight > 0 ? 'busy' : model.state;
 }
 
+/** `loading 45 %` where the backend reports a percentage (the menu is not rebuilt every second for a clock). */
+function stateLabel(model: ModelView): string {
+  if (model.state !== 'starting') return displayState(model);
+  if (model.load_waiting_for.length > 0) return `waiting for ${model.load_waiting_for.join(', ')}`;
+  return model.load_progress !== null ? `loading ${Math.round(model.load_progress * 100)} %` : 'loading…';
+}
+
 function modelSubmenu(model: ModelView, actions: TrayActions): MenuItemConstructorOptions {
-  // A transition already under way cannot be reversed from here: the one-writer queue would only
-  // run the click after it, which would surprise whoever clicked.
-  const changing = model.state === 'starting' || model.state === 'stopping';
+  // A stop under way cannot be reversed from here: the one-writer queue would only run the click
+  // after it, which would surprise whoever clicked. A start can be cancelled (an unload).
   const loaded = model.state === 'ready' || model.state === 'stopping';
   const mem = modelMemory(model);
   return {
-    label: `${model.name} — ${displayState(model)}`,
+    label: `${model.name} — ${stateLabel(model)}`,
     submenu: [
-      loaded
-        ? { label: 'Unload', enabled: !changing, click: () => actions.unload(model.name) }
-        : { label: 'Load', enabled: !changing, click: () => actions.load(model.name) },
+      model.state === 'starting'
+        ? { label: 'Cancel loading', enabled: true, click: () => actions.unload(model.name) }
+        : loaded
+          ? { label: 'Unload', enabled: model.state !== 'stopping', click: () => actions.unload(model.name) }
+          : { label: 'Load', enabled: true, click: () => actions.load(model.name) },
       { label: 'Pinned', type: 'checkbox', checked: model.pinned, click: () => actions.setPinned(model.name, !model.pinned) },
       { label: mem ? `${mem.kind}: ${humanBytes(mem.bytes)}` : 'VRAM: —', enabled: false },
     ],

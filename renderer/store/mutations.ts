@@ -27,6 +27,8 @@ export function actionSucceeded(state: DashboardState, name: string, model: Mode
 const VERB: Record<ActionKind, string> = { load: 'Load', unload: 'Unload', pin: 'Pin change for', add: 'Adding to the config of' };
 
 export function actionFailed(state: DashboardState, name: string, action: ActionKind, error: TransportError, at: string): DashboardState {
+  // A load cancelled from here (or anywhere) is what someone asked for, not a failure to report.
+  if (error.code === 'load_cancelled') return { ...state, pending: state.pending[name] === action ? without(state.pending, name) : state.pending };
   const withToast = addToast(state, `${VERB[action]} ${name} failed: ${firstLine(error.message)}`);
   return {
     ...withToast,

@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { ModelConfig } from '../config/types.js';
+import { writeJsonSync } from '../platform/write-json-sync.js';
 
 /**
  * A peak belongs to one way of running a model: its command, file, args and environment. Lowering
@@ -48,9 +49,6 @@ export class MeasuredVram {
   flush(): void {
     if (!this.dirty || !this.file) return;
     this.dirty = false;
-    mkdirSync(join(this.file, '..'), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.peaks), null, 2));
-    renameSync(tmp, this.file);
+    writeJsonSync(this.file, Object.fromEntries(this.peaks));
   }
 }

@@ -28,6 +28,10 @@ export class Instance {
   probing = false;
   /** Stopped because it stopped answering: a request cut by it may be retried once. */
   recycled = false;
+  /** While starting: how far the backend says its model load has come (0..1), null when it does not say. */
+  progress: number | null = null;
+  /** Unloaded while it was starting: its waiters are told the load was cancelled. */
+  cancelled = false;
 
   constructor(
     readonly model: string,

@@ -35,6 +35,11 @@ function removedError(slot: ModelSlot): LoadoutError {
   return new LoadoutError('model_not_found', `${slot.name} was removed from the config`);
 }
 
+/** An unload while the model was waiting for room or starting: the load's callers are told so. */
+function cancelledError(slot: ModelSlot, when: string): LoadoutError {
+  return new LoadoutError('load_cancelled', `loading ${slot.name} was cancelled ${when} (it was unloaded)`);
+}
+
 function lostPortRace(f: StartFailure): boolean {
   return f.code === 'exited' && (PORT_TAKEN.test(f.message) || f.logTail.some((l) => PORT_TAKEN.test(l)));
 }
@@ -157,12 +162,15 @@ export class Loader {
       }
       try {
         if (this.isShuttingDown()) throw new LoadoutError('shutting_down', 'Loadout is shutting down');
+        slot.loadSince = ctx.clock.now();
         await this.admit(slot);
         this.checkStillWanted(slot); // shutdown, removal or an unload may have come while room was made
         await this.start(slot, trigger);
       } catch (err) {
         for (const w of slot.waiters.splice(0)) w.fail(err);
         ctx.notify(slot);
+      } finally {
+        slot.loadSince = null;
       }
     }
   }
@@ -213,7 +221,9 @@ export class Loader {
       // wait for busy models, and their turn, count only from when one of them is ready.
       const ready = blocking.some((n) => ctx.slots.get(n)?.live?.state === 'ready');
       if (!ready) since = ctx.clock.now();
+      const news = slot.contention?.blockedBy.join() !== blocking.join();
       slot.contention = { since, blockedBy: blocking };
+      if (news) ctx.notify(slot); // the view says what the load waits for
       // Ready models blocking this load end their turn after max_turn; the retry budget counts from then.
       const turns = s.maxTurnMs > 0 && ready;
       const deadline = since + budget + (turns ? s.maxTurnMs : 0);
@@ -343,7 +353,7 @@ export class Loader {
     this.ctx.notify(slot);
     if (this.isShuttingDown()) throw new LoadoutError('shutting_down', 'Loadout is shutting down');
     if (slot.removed) throw removedError(slot);
-    throw new LoadoutError('load_failed', `${slot.name} was unloaded before it started`);
+    throw cancelledError(slot, 'before it started');
   }
 
   private refuse(slot: ModelSlot, code: 'pinned_conflict' | 'busy' | 'no_memory', blocking: string[], message: string): never {
@@ -394,6 +404,7 @@ export class Loader {
       // Unloaded, removed or shut down while starting: the unloader already reported the stop.
       await inst.stopping;
       if (slot.removed) throw removedError(slot);
+      if (inst.cancelled && !this.isShuttingDown()) throw cancelledError(slot, 'while it started');
       throw new LoadoutError(this.isShuttingDown() ? 'shutting_down' : 'load_failed', `${slot.name} was stopped while starting`);
     }
     if (!result.ok) {
@@ -405,6 +416,7 @@ export class Loader {
       return { ok: false, instance: id, failure: result.failure };
     }
     const now = ctx.clock.now();
+    ctx.loadTimes?.record(config, result.loadMs);
     inst.state = 'ready';
     inst.loadedAt = now;
     inst.touch(now);

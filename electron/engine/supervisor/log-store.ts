@@ -52,6 +52,7 @@ export class LogStore {
   private readonly buffers = new Map<string, Ring>();
   private readonly partials = new Map<string, string>();
   private readonly listeners = new Map<string, Set<(line: LogLine) => void>>();
+  private observer: ((model: string, instance: number, line: LogLine) => void) | null = null;
 
   constructor(opts: LogStoreOptions = {}) {
     this.capacity = opts.capacity && opts.capacity > 0 ? Math.floor(opts.capacity) : 1000;
@@ -117,6 +118,11 @@ export class LogStore {
     };
   }
 
+  /** Hears every line with the instance that wrote it (the engine reads load progress from them). */
+  observe(observer: (model: string, instance: number, line: LogLine) => void): void {
+    this.observer = observer;
+  }
+
   models(): string[] {
     return [...this.buffers.keys()].sort();
   }
@@ -139,6 +145,7 @@ export class LogStore {
     if (buf.size < this.capacity) buf.size++;
     else buf.start = (buf.start + 1) % this.capacity;
     this.sink?.line(model, line);
+    this.observer?.(model, instance, line);
     this.emit(model, line);
   }
 

@@ -8,6 +8,8 @@ import { PinSwitch } from './PinSwitch.js';
 import { StateBadge } from './StateBadge.js';
 import { RequestStatsCell } from '../try/RequestStatsCell.js';
 import { TryButton } from '../try/TryButton.js';
+import { CancelLoadButton } from '../progress/CancelLoadButton.js';
+import { LoadProgressBar } from '../progress/LoadProgressBar.js';
 
 /** `discovered · qwen3 · 8.2B · Q4_K_M · 4.7 GiB` for a model found by discovery. */
 function ggufLine(model: ModelView): string {
@@ -71,7 +73,9 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
         {model.groups.length === 0 ? <span className="faint">—</span> : model.groups.map((g) => <span key={g} className="chip">{g}</span>)}
       </td>
       <td>
-        {up ? (
+        {model.state === 'starting' ? (
+          <CancelLoadButton name={name} busy={pending === 'unload'} onCancel={() => void actions.unload(name)} />
+        ) : up ? (
           <button type="button" className="btn btn-small action-btn" aria-label={`Unload ${name}`} disabled={working || model.state === 'stopping'} aria-busy={pending === 'unload' || undefined} onClick={() => void actions.unload(name)}>
             {pending === 'unload' ? 'Unloading…' : 'Unload'}
           </button>
@@ -85,7 +89,9 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
         <PinSwitch name={name} pinned={model.pinned} busy={pending === 'pin'} onChange={(p) => void actions.setPinned(name, p)} />
       </td>
       <td className="col-error">
-        {error ? (
+        {model.state === 'starting' ? (
+          <LoadProgressBar model={model} />
+        ) : error ? (
           <button
             type="button"
             className="error-link"

@@ -29,6 +29,10 @@ export function model(name: string, over: Partial<ModelView> = {}): ModelView {
     mmproj: null,
     gguf: null,
     stats: { requests: 0, errors: 0, tokens_per_s: null, p50_latency_ms: null, window: 0 },
+    load_started_at: null,
+    load_eta_ms: null,
+    load_progress: null,
+    load_waiting_for: [],
     ...over,
   };
 }

@@ -286,7 +286,7 @@ describe('edge cases: removal, shutdown and unload racing a load', () => {
     const load = h.engine.load('b', 'api').catch((e: unknown) => e);
     await settle();
     expect((await h.engine.unload('b')).state).toBe('stopped');
-    expect(await load).toMatchObject({ code: 'load_failed' });
+    expect(await load).toMatchObject({ code: 'load_cancelled' });
     expect(h.launcher.created.map((b) => b.model)).toEqual(['a']);
     lease.release();
   });

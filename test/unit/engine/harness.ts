@@ -1,5 +1,5 @@
 import { DEFAULT_WATCHDOG, type LoadoutConfig, type ModelConfig, type WatchdogSettings } from '../../../electron/engine/config/types.js';
-import { Engine } from '../../../electron/engine/engine.js';
+import { Engine, type EngineDeps } from '../../../electron/engine/engine.js';
 import { EventLog } from '../../../electron/engine/events/event-log.js';
 import { FakeClock } from '../../../electron/engine/platform/fake-clock.js';
 import { silentLogger } from '../../../electron/engine/platform/logger.js';
@@ -15,7 +15,7 @@ export function config(models: ModelConfig[], watchdog: Partial<WatchdogSettings
 }
 
 /** An engine on fake time with fake backends; nothing here spawns a process or sleeps. */
-export function harness(models: ModelConfig[], watchdog: Partial<WatchdogSettings> = {}) {
+export function harness(models: ModelConfig[], watchdog: Partial<WatchdogSettings> = {}, deps: Partial<EngineDeps> = {}) {
   const clock = new FakeClock();
   const launcher = new FakeLauncher();
   const events = new EventLog(null, clock, silentLogger);
@@ -31,6 +31,7 @@ export function harness(models: ModelConfig[], watchdog: Partial<WatchdogSetting
       writePinned: async (m, p) => void writes.push({ pinned: [m.name, p] }),
       writeWatchdog: async (patch) => void writes.push({ watchdog: patch }),
     },
+    ...deps,
   });
   const ofType = (t: EventType): LoadoutEvent[] => events.list(0, 10_000).filter((e) => e.type === t);
   return { clock, launcher, events, engine, writes, ofType };

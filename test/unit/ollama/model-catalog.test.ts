@@ -32,7 +32,7 @@ function writeGguf(file: string, arch: string, extra: Record<string, { value: un
 
 const view = (over: Partial<ModelView>): ModelView => ({
   name: 'qwen', state: 'ready', pinned: false, groups: [], pid: 1, port: 2, inflight: 0, loaded_at: null, last_used_at: null,
-  idle_deadline: null, vram_bytes: null, error: null, aliases: [], backend: null, vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null, source: 'config', model_file: null, mmproj: null, gguf: null,
+  idle_deadline: null, vram_bytes: null, error: null, aliases: [], backend: null, vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null, source: 'config', model_file: null, mmproj: null, gguf: null, load_started_at: null, load_eta_ms: null, load_progress: null, load_waiting_for: [],
   stats: { requests: 0, errors: 0, tokens_per_s: null, p50_latency_ms: null, window: 0 }, ...over,
 });
 

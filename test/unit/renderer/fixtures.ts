@@ -10,7 +10,8 @@ export function model(name: string, over: Partial<ModelView> = {}): ModelView {
     loaded_at: null, last_used_at: null, idle_deadline: null, vram_bytes: null, error: null,
     aliases: [], backend: 'llama-server', vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null,
     source: 'config', model_file: null, mmproj: null, gguf: null,
-    stats: { requests: 0, errors: 0, tokens_per_s: null, p50_latency_ms: null, window: 0 }, ...over,
+    stats: { requests: 0, errors: 0, tokens_per_s: null, p50_latency_ms: null, window: 0 },
+    load_started_at: null, load_eta_ms: null, load_progress: null, load_waiting_for: [], ...over,
   };
 }
 

@@ -5,7 +5,7 @@ import type { Push } from '../../../../shared/push.js';
 import { TrayController } from '../../../../electron/tray/tray-controller.js';
 import { GiB, gpu, model, recordingCommands } from '../fixtures.js';
 
-function setup(impl: Parameters<typeof recordingCommands>[0] = {}) {
+function setup(impl: Parameters<typeof recordingCommands>[0] = {}, clock?: { now(): number; every(fn: () => void, ms: number): () => void }) {
   const menus: MenuItemConstructorOptions[][] = [];
   const texts = { tooltip: '', title: '' };
   const notices: string[][] = [];
@@ -35,6 +35,7 @@ function setup(impl: Parameters<typeof recordingCommands>[0] = {}) {
     notify: (title, body) => void notices.push([title, body]),
     defer: (fn) => void deferred.push(fn),
     showTitle: true,
+    ...clock,
   });
   const tick = async () => {
     while (deferred.length) deferred.shift()?.();
@@ -109,4 +110,34 @@ describe('TrayController', () => {
     t.controller.dispose();
     expect(t.listeners).toHaveLength(0);
   });
+
+  it('moves the elapsed time of a load in the tooltip every second, and stops once nothing starts', async () => {
+    let now = Date.parse('2026-11-30T12:00:03.000Z');
+    const ticks: (() => void)[] = [];
+    let stopped = 0;
+    let models = [model('a', { state: 'starting', load_started_at: '2026-11-30T12:00:00.000Z' })];
+    const t = setup({ 'models.list': async () => ({ models }) }, {
+      now: () => now,
+      every: (fn) => {
+        ticks.push(fn);
+        return () => void stopped++;
+      },
+    });
+    const started = t.controller.start();
+    await t.tick();
+    await started;
+    expect(t.texts.tooltip).toBe('Loadout — 0 loaded · VRAM 4.0/24.0 GiB\nLoading a… 3 s');
+    expect(t.menus.at(-1)?.[0]?.label).toBe('a — loading…');
+    now += 2000;
+    ticks[0]!();
+    expect(t.texts.tooltip).toContain('Loading a… 5 s');
+    expect(t.menus).toHaveLength(1); // texts only: no menu rebuild for the clock
+    models = [model('a', { state: 'ready' })];
+    t.push({ type: 'model', model: models[0]! });
+    await t.tick();
+    expect(ticks).toHaveLength(1);
+    expect(stopped).toBe(1);
+    expect(t.texts.tooltip).toBe('Loadout — 1 loaded · VRAM 4.0/24.0 GiB');
+  });
 });
+

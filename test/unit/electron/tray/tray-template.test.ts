@@ -44,11 +44,23 @@ describe('buildTrayTemplate', () => {
     expect(calls).toEqual([['load', 'a'], ['unload', 'b']]);
   });
 
-  it('disables load/unload while a model is starting or stopping', () => {
-    const { actions } = recordingActions();
+  it('offers Cancel loading while a model starts, and nothing while it stops', () => {
+    const { actions, calls } = recordingActions();
     const t = buildTrayTemplate({ models: [model('a', { state: 'starting' }), model('b', { state: 'stopping' })], gpu: null, startAtLogin: null }, actions);
-    expect(submenu(t[0])[0]).toMatchObject({ label: 'Load', enabled: false });
+    expect(submenu(t[0])[0]).toMatchObject({ label: 'Cancel loading', enabled: true });
     expect(submenu(t[1])[0]).toMatchObject({ label: 'Unload', enabled: false });
+    click(submenu(t[0])[0]);
+    expect(calls).toEqual([['unload', 'a']]);
+  });
+
+  it('labels a starting model with its progress where the backend reports it, or what it waits for', () => {
+    const { actions } = recordingActions();
+    const t = buildTrayTemplate({
+      models: [model('a', { state: 'starting', load_progress: 0.45 }), model('b', { state: 'starting' }), model('c', { state: 'starting', load_waiting_for: ['a'] })],
+      gpu: null,
+      startAtLogin: null,
+    }, actions);
+    expect(t.slice(0, 3).map((i) => i.label)).toEqual(['a — loading 45 %', 'b — loading…', 'c — waiting for a']);
   });
 
   it('has a Pinned checkbox that toggles the pin', () => {
