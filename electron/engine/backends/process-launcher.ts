@@ -1,5 +1,5 @@
 import type { ModelConfig, WatchdogSettings } from '../config/types.js';
-import type { BackendHandle, Launcher } from '../loader/launcher.js';
+import { ModelFileInvalid, type BackendHandle, type Launcher } from '../loader/launcher.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { Spawner } from '../platform/spawner.js';
@@ -34,7 +34,7 @@ export class ProcessLauncher implements Launcher {
   async create(model: ModelConfig, instance: number, settings: WatchdogSettings): Promise<BackendHandle> {
     // A bad model file fails the load here, with the reason, before anything is spawned.
     const problem = await modelFileProblem(model);
-    if (problem) throw new Error(problem);
+    if (problem) throw new ModelFileInvalid(problem);
     const launch = model.launch ?? {};
     const port = await preferredPort(launch.port ?? null);
     const env = { ...this.d.env, ...model.env };
