@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   unhealthy: 502,
   upstream_timeout: 504,
   load_failed: 502,
+  /** A load failed because the model's file cannot be loaded: missing, not GGUF, truncated, unsupported. */
+  model_file_invalid: 502,
   backend_error: 502,
   internal: 500,
 } as const;

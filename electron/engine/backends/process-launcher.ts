@@ -8,7 +8,6 @@ import { freePort } from '../supervisor/free-port.js';
 import type { LogStore } from '../supervisor/log-store.js';
 import type { RunRecords } from '../supervisor/run-records.js';
 import { TcpForwarder } from '../supervisor/tcp-forwarder.js';
-import { modelFileProblem } from '../gguf/model-file-problem.js';
 import { expandCommand } from './command-line.js';
 
 /** Awaited around a backend's start and stop (the `before_load` / `before_unload` hooks). */
@@ -32,9 +31,6 @@ export class ProcessLauncher implements Launcher {
   constructor(private readonly d: ProcessLauncherDeps) {}
 
   async create(model: ModelConfig, instance: number, settings: WatchdogSettings): Promise<BackendHandle> {
-    // A bad model file fails the load here, with the reason, before anything is spawned.
-    const problem = await modelFileProblem(model);
-    if (problem) throw new Error(problem);
     const launch = model.launch ?? {};
     const port = await preferredPort(launch.port ?? null);
     const env = { ...this.d.env, ...model.env };

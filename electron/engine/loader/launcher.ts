@@ -6,7 +6,8 @@ export interface ExitInfo {
 }
 
 export interface StartFailure {
-  code: 'spawn_failed' | 'exited' | 'health_timeout' | 'aborted';
+  /** `model_file_invalid`: the model's file cannot be loaded (checked before anything is spawned). */
+  code: 'spawn_failed' | 'exited' | 'health_timeout' | 'aborted' | 'model_file_invalid';
   message: string;
   exitCode: number | null;
   signal: string | null;
@@ -26,7 +27,15 @@ export interface BackendHandle {
   probe(): Promise<{ ok: boolean; reason: string }>;
 }
 
-/** Creates the backend for one start of a model (chooses the port, expands the command). */
+/** Thrown by `Launcher.create` when the model's file cannot be loaded (missing, not GGUF, truncated…). */
+export class ModelFileInvalid extends Error {
+  override name = 'ModelFileInvalid';
+}
+
+/**
+ * Creates the backend for one start of a model (chooses the port, expands the command); throws
+ * `ModelFileInvalid` for a model file that cannot be loaded.
+ */
 export interface Launcher {
   create(model: ModelConfig, instance: number, settings: WatchdogSettings): Promise<BackendHandle>;
 }

@@ -19,7 +19,7 @@ type Decision =
 import { Instance } from './instance.js';
 import { cooldownLeftS, nextCooldown } from './cooldown.js';
 import { openLease, type Lease, type Waiter } from './lease.js';
-import type { Launcher, StartFailure } from './launcher.js';
+import { ModelFileInvalid, type Launcher, type StartFailure } from './launcher.js';
 
 /**
  * The load path: one owner loop per model (`request` → `pump` → `serve`), admission, start. No lock is
@@ -387,7 +387,8 @@ export class Loader {
       inst = new Instance(slot.name, id, backend, ctx.clock.now());
     } catch (err) {
       slot.reserved = false;
-      return { ok: false, instance: id, failure: { code: 'spawn_failed', message: err instanceof Error ? err.message : String(err), exitCode: null, signal: null, logTail: [] } };
+      const code = err instanceof ModelFileInvalid ? 'model_file_invalid' : 'spawn_failed';
+      return { ok: false, instance: id, failure: { code, message: err instanceof Error ? err.message : String(err), exitCode: null, signal: null, logTail: [] } };
     }
     if (this.notWanted(slot)) {
       // Shut down, removed or unloaded during the port pick: the process was spawned but is not ours to keep.
@@ -454,7 +455,7 @@ export class Loader {
       data: { exit_code: f.exitCode, signal: f.signal, log_tail: tail, instance, code: f.code },
     });
     const lastLines = tail.slice(-5).join('\n');
-    throw new LoadoutError('load_failed', `${slot.name} failed to start: ${f.message}${f.exitCode !== null ? ` (exit code ${f.exitCode})` : ''}${lastLines ? `\n${lastLines}` : ''}`, {
+    throw new LoadoutError(f.code === 'model_file_invalid' ? 'model_file_invalid' : 'load_failed', `${slot.name} failed to start: ${f.message}${f.exitCode !== null ? ` (exit code ${f.exitCode})` : ''}${lastLines ? `\n${lastLines}` : ''}`, {
       exit_code: f.exitCode,
       log_tail: tail,
     });

@@ -66,6 +66,7 @@ describe('the OpenAI server of the built-in and gRPC backends', () => {
     inf.readyModel = 'tiny';
     inf.next = async (onText) => {
       onText('hel');
+      await new Promise((r) => setImmediate(r)); // the next token comes in a later turn, as llama.cpp's do
       onText('lo');
       return { text: 'hello', finishReason: 'length', promptTokens: 3, completionTokens: 2 };
     };
@@ -79,6 +80,24 @@ describe('the OpenAI server of the built-in and gRPC backends', () => {
     expect(chunks[3]!.choices[0]!.finish_reason).toBe('length');
     expect(chunks[4]!.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 });
     expect(new Set(chunks.map((c) => c.model))).toEqual(new Set(['tiny']));
+  });
+
+  it('sends pieces generated in the same turn as one chunk, text and order intact', async () => {
+    const inf = new ScriptedInference();
+    inf.readyModel = 'tiny';
+    inf.next = async (onText) => {
+      onText('a "b"');
+      onText('\nc');
+      await new Promise((r) => setImmediate(r));
+      onText('d');
+      onText('é');
+      return { text: 'a "b"\ncdé', finishReason: 'stop', promptTokens: 1, completionTokens: 4 };
+    };
+    const url = await serve(inf);
+    const r = await http(url, 'POST', '/v1/completions', { model: 'm', prompt: 'x', stream: true });
+    const events = r.text.split('\n\n').filter(Boolean).map((e) => e.slice('data: '.length));
+    const texts = events.slice(0, -1).map((e) => (JSON.parse(e) as { choices: { text: string }[] }).choices[0]!.text);
+    expect(texts).toEqual(['a "b"\nc', 'dé', '']);
   });
 
   it('answers 502 when the backend is unavailable before anything was sent', async () => {

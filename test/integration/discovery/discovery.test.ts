@@ -159,12 +159,16 @@ describe('bad model files fail the load before anything is spawned', () => {
     ['notgguf', /page\.gguf is not a GGUF file/],
     ['truncated', /cut\.gguf is truncated/],
     ['projector', /multimodal projector/],
-  ])('%s: 502 with the reason, a model_failed event, no process', async (name, reason) => {
+  ])('%s: 502 model_file_invalid with the reason, a model_failed event saying so, no process', async (name, reason) => {
     const r = await badSvc.load(name);
     expect(r.status).toBe(502);
+    expect(r.json.error.code).toBe('model_file_invalid');
     expect(r.json.error.message).toMatch(reason);
     const failed = await badSvc.waitType('model_failed', name);
     expect(failed.message).toMatch(reason);
+    expect(failed.reason).toBe('model_file_invalid');
+    expect(failed.data).toMatchObject({ code: 'model_file_invalid' });
+    expect((await badSvc.model(name)).error).toMatchObject({ code: 'model_file_invalid' });
     expect((await badSvc.model(name)).state).toBe('failed');
     expect(badSvc.of('model_ready')).toEqual([]);
     expect(taggedPids(bad.tag)).toEqual([]);

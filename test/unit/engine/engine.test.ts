@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ModelFileInvalid } from '../../../electron/engine/loader/launcher.js';
 import { LoadoutError } from '../../../shared/errors.js';
 import { config, harness, model, settle } from './harness.js';
 
@@ -29,6 +30,26 @@ describe('loader', () => {
     h.launcher.autoReady = true;
     expect((await h.engine.load('m', 'api')).state).toBe('ready');
     expect(h.engine.getModel('m').error).toBeNull();
+  });
+
+  it('fails a load whose model file cannot be loaded with model_file_invalid, in the error, the event and the view', async () => {
+    const h = harness([model('m')]);
+    h.launcher.createError = new ModelFileInvalid('model file not found: /models/absent.gguf');
+    const err = await h.engine.load('m', 'api').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LoadoutError);
+    expect(err).toMatchObject({ code: 'model_file_invalid', status: 502, message: expect.stringContaining('model file not found: /models/absent.gguf') });
+    const [failed] = h.ofType('model_failed');
+    expect(failed).toMatchObject({ reason: 'model_file_invalid', data: { code: 'model_file_invalid' } });
+    expect(h.engine.getModel('m').error).toMatchObject({ code: 'model_file_invalid' });
+    expect(h.launcher.created).toHaveLength(0);
+  });
+
+  it('keeps load_failed / spawn_failed for any other error before the backend exists', async () => {
+    const h = harness([model('m')]);
+    h.launcher.createError = new Error('no free port');
+    const err = await h.engine.load('m', 'api').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'load_failed' });
+    expect(h.ofType('model_failed')[0]).toMatchObject({ reason: 'spawn_failed' });
   });
 
   it('starts again on a new port when the backend lost its port to another process', async () => {

@@ -72,8 +72,12 @@ export class FakeLauncher implements Launcher {
   /** When set, create() waits for it (like the real launcher's free-port probe). */
   gate: Promise<void> | null = null;
 
+  /** When set, create() throws it (a bad model file, a port that cannot be found). */
+  createError: Error | null = null;
+
   async create(model: ModelConfig, instance: number): Promise<FakeBackend> {
     if (this.gate) await this.gate;
+    if (this.createError) throw this.createError;
     const b = new FakeBackend(model.name, instance);
     this.created.push(b);
     if (this.autoReady) b.ready();

@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LoadoutError } from '../../../../shared/errors.js';
-import { readBody, sendError, sendJson } from '../../../api/http/respond.js';
+import { readJson, sendError, sendJson } from '../../platform/http-json.js';
 import { BackendUnavailable, type Generation, type Inference } from './inference.js';
 import { parseChatRequest, parseCompletionRequest, parseEmbeddingRequest, type Sampling } from './openai-requests.js';
 import { chatChunk, chatCompletion, embeddingList, modelList, textChunk, textCompletion, usageChunk, type ResponseMeta } from './openai-responses.js';
+import { PieceBatcher, sseEventEncoder } from './sse-pieces.js';
 
 export interface OpenAiServerOptions {
   /** Called for every failed request (the child's log, the engine's log). */
@@ -33,7 +34,7 @@ export function createOpenAiServer(inference: Inference, opts: OpenAiServerOptio
     if (path === '/v1/models' && req.method === 'GET') return sendJson(res, 200, modelList(model, Math.floor(now() / 1000)));
     if (req.method !== 'POST') throw new LoadoutError('not_found', `no route ${req.method} ${path}`);
     if (path === '/v1/chat/completions') {
-      const body = parseChatRequest(await readJsonBody(req));
+      const body = parseChatRequest(await readJson(req));
       const m = meta('chatcmpl', model);
       if (!body.stream) return sendJson(res, 200, chatCompletion(m, await inference.chat(body, () => undefined, abort.signal)));
       return stream(res, {
@@ -45,7 +46,7 @@ export function createOpenAiServer(inference: Inference, opts: OpenAiServerOptio
       });
     }
     if (path === '/v1/completions') {
-      const body = parseCompletionRequest(await readJsonBody(req));
+      const body = parseCompletionRequest(await readJson(req));
       const m = meta('cmpl', model);
       if (!body.stream) return sendJson(res, 200, textCompletion(m, await inference.complete(body, () => undefined, abort.signal)));
       return stream(res, {
@@ -56,7 +57,7 @@ export function createOpenAiServer(inference: Inference, opts: OpenAiServerOptio
       });
     }
     if (path === '/v1/embeddings') {
-      const { inputs, encoding } = parseEmbeddingRequest(await readJsonBody(req));
+      const { inputs, encoding } = parseEmbeddingRequest(await readJson(req));
       return sendJson(res, 200, embeddingList(model, await inference.embed(inputs, abort.signal), encoding));
     }
     throw new LoadoutError('not_found', `no route ${req.method} ${path}`);
@@ -81,8 +82,9 @@ export function createOpenAiServer(inference: Inference, opts: OpenAiServerOptio
 }
 
 /**
- * Server-Sent Events as llama-server sends them: an optional first chunk, one chunk per piece of
- * text, a chunk with the finish reason, a usage chunk when asked for, then `[DONE]`.
+ * Server-Sent Events as llama-server sends them: an optional first chunk, a chunk per piece of text
+ * (pieces generated in the same turn of the event loop share one), a chunk with the finish reason, a
+ * usage chunk when asked for, then `[DONE]`.
  */
 interface StreamPlan {
   body: Sampling;
@@ -96,21 +98,16 @@ interface StreamPlan {
 
 async function stream(res: ServerResponse, { body, meta: m, object, first, piece, last, run }: StreamPlan): Promise<void> {
   const send = (o: unknown) => res.write(`data: ${JSON.stringify(o)}\n\n`);
+  const event = sseEventEncoder(piece);
+  const pieces = new PieceBatcher((text) => {
+    if (!res.destroyed) res.write(event(text));
+  });
+  res.socket?.setNoDelay(true); // each event leaves at once, not held for a fuller packet
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   if (first !== null) send(first);
-  const g = await run((text) => {
-    if (text) send(piece(text));
-  });
+  const g = await run((text) => pieces.push(text));
+  pieces.flush();
   send(last(g));
   if (body.includeUsage) send(usageChunk(m, object, g));
   res.end('data: [DONE]\n\n');
-}
-
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const raw = await readBody(req);
-  try {
-    return raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new LoadoutError('bad_request', 'the request body is not valid JSON');
-  }
 }
