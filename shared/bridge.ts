@@ -20,6 +20,8 @@ export interface InvokeFailureBody {
   log_tail?: string[];
   retry_after_s?: number;
   field?: string;
+  /** A refused load: the rule and the way out. */
+  hint?: string;
 }
 
 export type InvokeReply<T> = { ok: true; value: T } | { ok: false; error: InvokeFailureBody };
