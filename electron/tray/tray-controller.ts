@@ -29,6 +29,8 @@ export interface TrayControllerOptions<M> {
   onPush(listener: (push: Push) => void): () => void;
   loginItem: LoginItemSetting;
   openDashboard(): void;
+  /** Shows the dashboard with the Add model dialog open. */
+  openAddModel(): void;
   quit(): void;
   /** Tells the user a click failed (a desktop notification in main). */
   notify(title: string, body: string): void;
@@ -74,6 +76,7 @@ export class TrayController<M> {
       setPinned: (name, pinned) => attempt(pinned ? 'pin' : 'unpin', name, () => opts.commands['models.setPinned']({ name, pinned }, TRAY)),
       setStartAtLogin: (enabled) => attempt(enabled ? 'enable' : 'disable', 'start at login', () => opts.loginItem.set(enabled)),
       openDashboard: () => opts.openDashboard(),
+      openAddModel: () => opts.openAddModel(),
       quit: () => opts.quit(),
     };
   }
@@ -113,6 +116,7 @@ export class TrayController<M> {
         this.requestRebuild();
         return;
       case 'log':
+      case 'ui':
         return;
       default:
         assertNever(push, 'push');

@@ -31,6 +31,7 @@ function setup(impl: Parameters<typeof recordingCommands>[0] = {}) {
     },
     loginItem: { get: async () => startAtLogin, set: async (on) => void (startAtLogin = on) },
     openDashboard: () => undefined,
+    openAddModel: () => undefined,
     quit: () => undefined,
     notify: (title, body) => void notices.push([title, body]),
     defer: (fn) => void deferred.push(fn),
