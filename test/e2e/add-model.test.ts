@@ -2,6 +2,7 @@
 // with one-click Load and Add to config, adds a file by path, every Load control tells what it will
 // do before the click, and a refused load is a notice that names the rule, not the model's last error.
 import { join } from 'node:path';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llamaMetadata, writeGguf } from '../helpers/gguf-writer.js';
 import { Stage, waitForText, waitUntil, WAIT_MS, type Dashboard } from './harness.js';
@@ -32,8 +33,10 @@ function dialog() {
 }
 
 /** The text of what the button's aria-describedby points at (its accessible description). */
-function description(button: ReturnType<Dashboard['page']['getByRole']>): Promise<string> {
-  return button.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ').trim());
+async function description(button: Locator): Promise<string> {
+  const ids = (await button.getAttribute('aria-describedby')) ?? '';
+  const texts = await Promise.all(ids.split(' ').filter(Boolean).map((id) => dash.page.locator(`[id="${id}"]`).textContent()));
+  return texts.join(' ').trim();
 }
 
 describe('the Add model dialog', () => {
