@@ -1,5 +1,6 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { assertNever } from '../../shared/assert-never.js';
+import { isLoadoutError } from '../../shared/errors.js';
 import type { CommandContext, CommandHandlers } from '../../shared/commands.js';
 import type { GpuSnapshot } from '../../shared/gpu.js';
 import type { ModelView } from '../../shared/model-view.js';
@@ -65,7 +66,9 @@ export class TrayController<M> {
       run().then(
         () => this.requestRebuild(),
         (error: unknown) => {
-          opts.notify(`Could not ${what} ${name}`, error instanceof Error ? error.message : String(error));
+          // A refused load says the rule and the way out (its hint) rather than only what blocks it.
+          const hint = isLoadoutError(error) ? error.details.hint : undefined;
+          opts.notify(`Could not ${what} ${name}`, hint ?? (error instanceof Error ? error.message : String(error)));
           this.requestRebuild();
         },
       );

@@ -103,6 +103,16 @@ describe('TrayController', () => {
     expect(t.notices).toEqual([['Could not load b', 'big is pinned in group g']]);
   });
 
+  it('notifies a refused load with its hint: the rule and the way out', async () => {
+    const hint = 'b and big share group g, and big is pinned: unpin it or take one out of the group';
+    const t = setup({ 'models.load': async () => Promise.reject(new LoadoutError('pinned_conflict', 'pinned models hold what b needs: big', { blocking: ['big'], hint })) });
+    void t.controller.start();
+    await t.tick();
+    subItem(t.menus[0], 1, 0).click();
+    await new Promise((r) => setImmediate(r));
+    expect(t.notices).toEqual([['Could not load b', hint]]);
+  });
+
   it('stops following pushes after dispose', async () => {
     const t = setup();
     void t.controller.start();
