@@ -14,7 +14,9 @@ import { trayIconFile } from './desktop/tray-icon.js';
 import { defaultConfigPath, ensureConfigFile } from './engine/config/default-config.js';
 import { systemClock } from './engine/platform/clock.js';
 import { createLogger, type Logger } from './engine/platform/logger.js';
+import { MODEL_FILE_DIALOG, registerDesktopIpc } from './ipc/register-desktop-ipc.js';
 import { registerIpc } from './ipc/register-ipc.js';
+import type { Push } from '../shared/push.js';
 import { startService, type Service } from './service.js';
 import { EventNotifier } from './tray/event-notifier.js';
 import { TrayController } from './tray/tray-controller.js';
@@ -67,14 +69,38 @@ async function run(logger: Logger): Promise<void> {
   });
   app.on('second-instance', () => dashboard.show());
 
+  // Pushes of the desktop shell itself (the tray's "Add model…"), delivered like the engine's.
+  const uiListeners = new Set<(push: Push) => void>();
   const ipc = registerIpc({
     ipcMain,
     commands: service.commands,
     getWindow: () => dashboard.get(),
-    onPush: (listener) => service.onPush(listener),
+    onPush: (listener) => {
+      const off = service.onPush(listener);
+      uiListeners.add(listener);
+      return () => {
+        off();
+        uiListeners.delete(listener);
+      };
+    },
     onLog: (model, listener) => service.onLog(model, listener),
     allowedOrigin: APP_ORIGIN,
     logger: logger.child({ component: 'ipc' }),
+  });
+
+  const desktopIpc = registerDesktopIpc({
+    ipcMain,
+    configFile: service.configFile,
+    allowedOrigin: APP_ORIGIN,
+    logger: logger.child({ component: 'ipc' }),
+    effects: {
+      pickModelFile: async () => {
+        const window = dashboard.get();
+        const r = await (window ? dialog.showOpenDialog(window, MODEL_FILE_DIALOG) : dialog.showOpenDialog(MODEL_FILE_DIALOG));
+        return r.canceled ? null : (r.filePaths[0] ?? null);
+      },
+      openPath: (file) => shell.openPath(file),
+    },
   });
 
   const notify = (title: string, body: string): void => {
@@ -112,6 +138,7 @@ async function run(logger: Logger): Promise<void> {
       notifier.dispose();
       stopNotifying();
       ipc.dispose();
+      desktopIpc.dispose();
       try {
         await service.stop(); // every backend, graceful then forced: nothing outlives the app
       } catch (error) {
@@ -128,6 +155,11 @@ async function run(logger: Logger): Promise<void> {
     onPush: (listener) => service.onPush(listener),
     loginItem,
     openDashboard: () => dashboard.show(),
+    openAddModel: () => {
+      // A new window queues the push until its page is ready (PushOutbox), so the dialog opens either way.
+      dashboard.show();
+      for (const listener of uiListeners) listener({ type: 'ui', open: 'add-model' });
+    },
     quit: () => void quit(),
     notify,
     showTitle: platform === 'darwin',

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { GpuHistoryPoint, GpuSnapshot } from '../shared/gpu.js';
 import { createCommandHandlers } from './api/commands.js';
@@ -13,6 +14,7 @@ import { writeModelEntry, writePinned, writeWatchdogSettings } from './engine/co
 import { Discovery } from './engine/discovery/discovery.js';
 import { EffectiveConfig, type Effective } from './engine/discovery/effective-config.js';
 import { addDiscoveredModel, configEntryFor } from './engine/discovery/add-discovered-model.js';
+import { addModelFile } from './engine/discovery/add-model-file.js';
 import { findExecutable } from './engine/gpu/find-executable.js';
 import { Engine } from './engine/engine.js';
 import { HookRunner } from './engine/hooks/hook-runner.js';
@@ -150,6 +152,13 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
   };
   const watcher = new ConfigWatcher(config.file, { load: (f) => loadConfig(f), onChange: onReload, modelsDir: config.modelsDir, clock, logger });
 
+  // After a write into the config file: a check already running may have read the file before the
+  // write; the second one has not.
+  const reloadAfterWrite = async (): Promise<void> => {
+    await watcher.refresh();
+    await watcher.refresh();
+    await applying;
+  };
   let clientUrl: string | null = null;
   const handlers = createCommandHandlers({
     engine,
@@ -158,12 +167,8 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
     logTail: (model, n) => logs.tail(model, n),
     configError: () => configError,
     configWarnings: () => warnings.current(),
-    addModel: (name) => addDiscoveredModel(engine, name, async () => {
-      // A check already running may have read the file before the write; the second one has not.
-      await watcher.refresh();
-      await watcher.refresh();
-      await applying;
-    }),
+    addModel: (name) => addDiscoveredModel(engine, name, reloadAfterWrite),
+    addModelFile: (request) => addModelFile(engine, request, { homeDir: homedir(), reload: reloadAfterWrite }),
     version: VERSION,
     apiUrl: () => clientUrl,
   });

@@ -1,4 +1,5 @@
 import type { CommandName, CommandPayload, CommandResult } from './commands.js';
+import type { DesktopAction, DesktopPayload, DesktopResult } from './desktop.js';
 import type { Push } from './push.js';
 
 /**
@@ -20,6 +21,8 @@ export interface InvokeFailureBody {
   log_tail?: string[];
   retry_after_s?: number;
   field?: string;
+  /** A refused load: the rule and the way out. */
+  hint?: string;
 }
 
 export type InvokeReply<T> = { ok: true; value: T } | { ok: false; error: InvokeFailureBody };
@@ -32,4 +35,6 @@ export type InvokeReply<T> = { ok: true; value: T } | { ok: false; error: Invoke
 export interface PreloadApi {
   invoke<C extends CommandName>(command: C, payload: CommandPayload<C>): Promise<InvokeReply<CommandResult<C>>>;
   onEvent(listener: (push: Push) => void): () => void;
+  /** Desktop-only actions (shared/desktop.ts): the file picker, opening the config file. */
+  desktop?<A extends DesktopAction>(action: A, payload: DesktopPayload<A>): Promise<InvokeReply<DesktopResult<A>>>;
 }

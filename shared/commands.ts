@@ -20,6 +20,8 @@ export const commandSchemas = {
   'models.setPinned': z.strictObject({ name, pinned: z.boolean() }),
   /** Writes a discovered model into the config file's `models:` (comments kept); it is then a configured model. */
   'models.add': z.strictObject({ name }),
+  /** Adds a GGUF file by path (found by discovery or not) to the config file's `models:`; `name` defaults to the one discovery would give it. */
+  'models.addFile': z.strictObject({ path: z.string().max(4096), name: name.optional() }),
   'events.list': z.strictObject({
     after: z.coerce.number().int().min(0).optional(),
     limit: z.coerce.number().int().min(1).max(10_000).optional(),
@@ -72,6 +74,7 @@ export interface CommandResults {
   'models.unload': ModelView;
   'models.setPinned': ModelView;
   'models.add': ModelView;
+  'models.addFile': ModelView;
   'events.list': { events: LoadoutEvent[] };
   'logs.tail': { lines: LogLine[] };
   'logs.follow': { following: string | null };

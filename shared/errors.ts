@@ -28,7 +28,7 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /** OpenAI's error body shape: `{"error": {"code", "message", "type"}}`. */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; type: string; blocking?: string[]; retry_after_s?: number; log_tail?: string[]; exit_code?: number | null; field?: string };
+  error: { code: ErrorCode; message: string; type: string; blocking?: string[]; retry_after_s?: number; log_tail?: string[]; exit_code?: number | null; field?: string; hint?: string };
 }
 
 export class LoadoutError extends Error {

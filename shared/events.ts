@@ -28,7 +28,7 @@ export interface EventDataMap {
   };
   model_stopped: { exit_code: number | null; signal: string | null; instance: number; log_tail?: string[]; vram_before?: number | null; vram_after?: number | null; error?: string; drained?: boolean; cancelled?: boolean };
   model_failed: { exit_code: number | null; signal?: string | null; log_tail: string[]; instance: number | null; code: string };
-  load_refused: { blocking: string[]; for?: string; retry_after_s?: number; failures?: number };
+  load_refused: { blocking: string[]; for?: string; retry_after_s?: number; failures?: number; hint?: string };
   model_pinned: Record<string, never>;
   model_unpinned: Record<string, never>;
   config_reloaded: { file: string; models: number };

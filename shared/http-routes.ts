@@ -21,6 +21,7 @@ export const HTTP_ROUTES: Record<HttpCommandName, HttpRoute> = {
   'models.unload': { method: 'POST', path: '/api/models/:name/unload' },
   'models.setPinned': { method: 'PUT', path: '/api/models/:name/pinned' },
   'models.add': { method: 'POST', path: '/api/models/:name/add' },
+  'models.addFile': { method: 'POST', path: '/api/models' },
   'events.list': { method: 'GET', path: '/api/events' },
   'logs.tail': { method: 'GET', path: '/api/models/:name/logs' },
   'gpu.get': { method: 'GET', path: '/api/gpu' },

@@ -1,3 +1,5 @@
+import type { PlanMemory } from './plan-text.js';
+
 /** CONTRACT §3: `busy` is not a state; a `ready` model with `inflight > 0` is busy. */
 export const MODEL_STATES = ['stopped', 'starting', 'ready', 'stopping', 'failed'] as const;
 export type ModelState = (typeof MODEL_STATES)[number];
@@ -95,6 +97,10 @@ export interface LoadPlanView {
   message: string;
   /** Requests (not explicit loads) are refused until then after a failed start. */
   cooldown_until: string | null;
+  /** For a refusal: the rule and the way out, in words (see shared/plan-text.ts); else null. */
+  hint: string | null;
+  /** What the model needs and what is free, where GPU data and a memory need exist; else null. */
+  memory: PlanMemory | null;
 }
 
 /** The memory a model's backend holds: GPU memory where measured, else its RAM (CPU-only machines). */

@@ -14,6 +14,8 @@ export type Push =
   | { type: 'model'; model: ModelView }
   | { type: 'settings'; settings: WatchdogSettingsView }
   | { type: 'gpu'; gpu: GpuSnapshot; point: GpuHistoryPoint | null }
-  | { type: 'log'; model: string; line: LogLine };
+  | { type: 'log'; model: string; line: LogLine }
+  /** Desktop only: the tray asks the dashboard to open a view (the Add model dialog). Never over SSE. */
+  | { type: 'ui'; open: 'add-model' };
 
 export type PushType = Push['type'];

@@ -13,6 +13,8 @@ export interface CommandDeps {
   configWarnings(): string[];
   /** Writes a discovered model into the config file and waits for the reload. */
   addModel(name: string): Promise<ModelView>;
+  /** Writes a GGUF file into the config file as a model and waits for the reload. */
+  addModelFile(request: { path: string; name?: string | undefined }): Promise<ModelView>;
   version: string;
   /** The HTTP API's base URL for clients, once it listens. */
   apiUrl?: () => string | null;
@@ -47,6 +49,7 @@ export function createCommandHandlers(d: CommandDeps): CommandHandlers {
     'models.unload': async ({ name, force }) => engine.unload(name, force ?? false),
     'models.setPinned': async ({ name, pinned }, ctx) => engine.setPinned(name, pinned, TRIGGER[ctx.origin]),
     'models.add': async ({ name }) => d.addModel(name),
+    'models.addFile': async (request) => d.addModelFile(request),
     'events.list': async ({ after, limit }) => ({ events: engine.context.events.list(after ?? 0, limit ?? 1000) }),
     'logs.tail': async ({ name, tail }) => {
       engine.getModel(name); // 404 for unknown models

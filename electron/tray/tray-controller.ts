@@ -1,5 +1,6 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { assertNever } from '../../shared/assert-never.js';
+import { isLoadoutError } from '../../shared/errors.js';
 import type { CommandContext, CommandHandlers } from '../../shared/commands.js';
 import type { GpuSnapshot } from '../../shared/gpu.js';
 import type { ModelView } from '../../shared/model-view.js';
@@ -29,6 +30,8 @@ export interface TrayControllerOptions<M> {
   onPush(listener: (push: Push) => void): () => void;
   loginItem: LoginItemSetting;
   openDashboard(): void;
+  /** Shows the dashboard with the Add model dialog open. */
+  openAddModel(): void;
   quit(): void;
   /** Tells the user a click failed (a desktop notification in main). */
   notify(title: string, body: string): void;
@@ -69,7 +72,9 @@ export class TrayController<M> {
       run().then(
         () => this.requestRebuild(),
         (error: unknown) => {
-          opts.notify(`Could not ${what} ${name}`, error instanceof Error ? error.message : String(error));
+          // A refused load says the rule and the way out (its hint) rather than only what blocks it.
+          const hint = isLoadoutError(error) ? error.details.hint : undefined;
+          opts.notify(`Could not ${what} ${name}`, hint ?? (error instanceof Error ? error.message : String(error)));
           this.requestRebuild();
         },
       );
@@ -80,6 +85,7 @@ export class TrayController<M> {
       setPinned: (name, pinned) => attempt(pinned ? 'pin' : 'unpin', name, () => opts.commands['models.setPinned']({ name, pinned }, TRAY)),
       setStartAtLogin: (enabled) => attempt(enabled ? 'enable' : 'disable', 'start at login', () => opts.loginItem.set(enabled)),
       openDashboard: () => opts.openDashboard(),
+      openAddModel: () => opts.openAddModel(),
       quit: () => opts.quit(),
     };
   }
@@ -121,6 +127,7 @@ export class TrayController<M> {
         this.requestRebuild();
         return;
       case 'log':
+      case 'ui':
         return;
       default:
         assertNever(push, 'push');

@@ -15,6 +15,7 @@ export interface TrayActions {
   unload(name: string): void;
   setPinned(name: string, pinned: boolean): void;
   openDashboard(): void;
+  openAddModel(): void;
   setStartAtLogin(enabled: boolean): void;
   quit(): void;
 }
@@ -58,7 +59,7 @@ export function buildTrayTemplate(state: TrayState, actions: TrayActions): MenuI
   const models = [...state.models].sort((a, b) => a.name.localeCompare(b.name));
   const items: MenuItemConstructorOptions[] =
     models.length > 0 ? models.map((m) => modelSubmenu(m, actions)) : [{ label: 'No models configured', enabled: false }];
-  items.push({ type: 'separator' }, { label: 'Open dashboard', click: () => actions.openDashboard() });
+  items.push({ type: 'separator' }, { label: 'Add model…', click: () => actions.openAddModel() }, { label: 'Open dashboard', click: () => actions.openDashboard() });
   if (state.startAtLogin !== null) {
     const enabled = state.startAtLogin;
     items.push({ label: 'Start at login', type: 'checkbox', checked: enabled, click: () => actions.setStartAtLogin(!enabled) });

@@ -1,3 +1,5 @@
+import { AddModelDialog } from '../features/add-model/AddModelDialog.js';
+import { RefusalNotices } from '../features/plan/RefusalNotices.js';
 import { EventsTimeline } from '../features/events/EventsTimeline.js';
 import { GroupsPanel } from '../features/groups/GroupsPanel.js';
 import { LogsPanel } from '../features/logs/LogsPanel.js';
@@ -16,6 +18,7 @@ export function App() {
       <ConnectionBanner />
       <ConfigBanner />
       <ConfigWarningsBanner />
+      <RefusalNotices />
       <main className="grid">
         <div className="area-models"><ModelsTable /></div>
         <div className="area-vram"><VramPanel /></div>
@@ -25,6 +28,7 @@ export function App() {
         <div className="area-settings"><SettingsForm /></div>
       </main>
       <Toasts />
+      <AddModelDialog />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useDashboard } from '../store/hooks.js';
 import { vramTotals } from '../store/selectors.js';
 import type { Connection } from '../store/state.js';
 import { formatPercent, formatUsage } from '../lib/format.js';
+import { AddModelButton } from '../features/add-model/AddModelButton.js';
 import { EndpointUrl } from './EndpointUrl.js';
 import { ThemeToggle } from './ThemeToggle.js';
 import './header.css';
@@ -54,6 +55,7 @@ export function Header() {
         {version ? <span className="faint">v{version}</span> : null}
       </div>
       <div className="header-right">
+        <AddModelButton />
         <EndpointUrl />
         <VramSummary />
         <ConnectionPill />

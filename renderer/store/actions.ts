@@ -13,6 +13,14 @@ export const LOG_TAIL_LINES = 500;
 const SNAPSHOT_RETRY_MS = 3_000;
 
 export type SettingsResult = { ok: true; settings: WatchdogSettingsView } | { ok: false; error: TransportError };
+export type AddFileResult = { ok: true; model: ModelView } | { ok: false; error: TransportError };
+
+/** What only the desktop app offers (absent in a browser). */
+export interface DesktopActions {
+  /** The native Open dialog for a .gguf file; null when cancelled. */
+  pickModelFile(): Promise<string | null>;
+  openConfigFile(): Promise<void>;
+}
 
 export interface DashboardActions {
   /** Reads the snapshot, then follows pushes. Returns the function that stops everything. */
@@ -26,6 +34,14 @@ export interface DashboardActions {
   /** Shows `name`'s log in the panel (tail, then live lines); null stops following. */
   followLogs(name: string | null): void;
   dismissToast(id: number): void;
+  openAddModel(): void;
+  closeAddModel(): void;
+  /** Adds a GGUF file by path to the config file (`models.addFile`). */
+  addFile(path: string, name?: string): Promise<AddFileResult>;
+  /** Fetches what a load of `name` would do now (`models.plan`) into `plans`. */
+  fetchPlan(name: string): Promise<void>;
+  dismissRefusal(id: number): void;
+  desktop: DesktopActions | null;
 }
 
 export interface ActionDeps {
@@ -130,5 +146,36 @@ export function createActions({ store, transport, timers, now }: ActionDeps): Da
       );
     },
     dismissToast: (id) => update((s) => m.dismissToast(s, id)),
+    openAddModel: () => update((s) => (s.addModelOpen ? s : { ...s, addModelOpen: true })),
+    closeAddModel: () => update((s) => (s.addModelOpen ? { ...s, addModelOpen: false } : s)),
+    async addFile(path, name) {
+      try {
+        const model = await transport.invoke('models.addFile', name ? { path, name } : { path });
+        update((s) => applyPush(s, { type: 'model', model }));
+        return { ok: true, model };
+      } catch (e) {
+        return { ok: false, error: toTransportError(e) };
+      }
+    },
+    async fetchPlan(name) {
+      try {
+        const plan = await transport.invoke('models.plan', { name });
+        update((s) => ({ ...s, plans: { ...s.plans, [name]: { plan, error: null } } }));
+      } catch (e) {
+        const error = toTransportError(e).message;
+        update((s) => ({ ...s, plans: { ...s.plans, [name]: { plan: null, error } } }));
+      }
+    },
+    dismissRefusal: (id) => update((s) => m.dismissRefusal(s, id)),
+    desktop: desktopActions(transport),
+  };
+}
+
+function desktopActions(transport: Transport): DesktopActions | null {
+  const desktop = transport.desktop?.bind(transport);
+  if (!desktop) return null;
+  return {
+    pickModelFile: async () => (await desktop('file.pickModel', {})).path,
+    openConfigFile: async () => void (await desktop('config.open', {})),
   };
 }

@@ -21,14 +21,19 @@ export function startAction(state: DashboardState, name: string, action: ActionK
 /** A command answered with the model's new view: apply it like a push, clear the row's pending and error. */
 export function actionSucceeded(state: DashboardState, name: string, model: ModelView): DashboardState {
   const next = applyPush(state, { type: 'model', model });
-  return { ...next, pending: without(next.pending, name), actionErrors: without(next.actionErrors, name) };
+  const refusals = next.refusals.some((r) => r.model === name) ? next.refusals.filter((r) => r.model !== name) : next.refusals;
+  return { ...next, pending: without(next.pending, name), actionErrors: without(next.actionErrors, name), refusals };
 }
 
 const VERB: Record<ActionKind, string> = { load: 'Load', unload: 'Unload', pin: 'Pin change for', add: 'Adding to the config of' };
 
+/** Codes of loads refused by a rule (CONTRACT §4 rule 4): a notice, not a failure of the model. */
+const REFUSALS = new Set(['pinned_conflict', 'no_memory', 'busy']);
+
 export function actionFailed(state: DashboardState, name: string, action: ActionKind, error: TransportError, at: string): DashboardState {
   // A load cancelled from here (or anywhere) is what someone asked for, not a failure to report.
   if (error.code === 'load_cancelled') return { ...state, pending: state.pending[name] === action ? without(state.pending, name) : state.pending };
+  if (action === 'load' && REFUSALS.has(error.code)) return loadRefused(state, name, error);
   const withToast = addToast(state, `${VERB[action]} ${name} failed: ${firstLine(error.message)}`);
   return {
     ...withToast,
@@ -45,6 +50,18 @@ export function actionFailed(state: DashboardState, name: string, action: Action
       },
     },
   };
+}
+
+/** A refused load: a dismissable notice naming the rule and the way out; the row keeps no error. */
+export function loadRefused(state: DashboardState, name: string, error: TransportError): DashboardState {
+  const notice = { id: state.nextToastId, model: name, code: error.code, message: error.message, hint: error.details.hint ?? null };
+  const refusals = [...state.refusals.filter((r) => r.model !== name), notice].slice(-TOASTS_CAP);
+  return { ...state, pending: without(state.pending, name), refusals, nextToastId: state.nextToastId + 1 };
+}
+
+export function dismissRefusal(state: DashboardState, id: number): DashboardState {
+  const refusals = state.refusals.filter((r) => r.id !== id);
+  return refusals.length === state.refusals.length ? state : { ...state, refusals };
 }
 
 function firstLine(text: string): string {

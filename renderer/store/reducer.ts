@@ -67,6 +67,8 @@ export function applyPush(state: DashboardState, push: Push): DashboardState {
     case 'log':
       if (push.model !== state.logs.model) return state;
       return { ...state, logs: { ...state.logs, lines: appendToLog(state.logs.lines, push.line, LOG_LINES_CAP) } };
+    case 'ui':
+      return { ...state, addModelOpen: true };
     default:
       return assertNever(push, 'push');
   }

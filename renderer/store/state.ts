@@ -1,7 +1,7 @@
 import type { LogLine } from '../../shared/commands.js';
 import type { LoadoutEvent } from '../../shared/events.js';
 import type { GpuHistoryPoint, GpuSnapshot } from '../../shared/gpu.js';
-import type { ModelView } from '../../shared/model-view.js';
+import type { LoadPlanView, ModelView } from '../../shared/model-view.js';
 import type { WatchdogSettingsView } from '../../shared/settings.js';
 import { emptyLog, type AppendLog } from './append-log.js';
 
@@ -29,6 +29,19 @@ export interface Toast {
   id: number;
   message: string;
 }
+
+/** A refused load (pinned_conflict, no_memory, busy): shown as a notice, never as the model's last error. */
+export interface RefusalNotice {
+  id: number;
+  model: string;
+  code: string;
+  message: string;
+  /** The rule and the way out (from the server's `hint`). */
+  hint: string | null;
+}
+
+/** A model's preflight plan as last fetched (or why it could not be). */
+export type PlanEntry = { plan: LoadPlanView; error: null } | { plan: null; error: string };
 
 export interface LogsState {
   /** The followed model, or null. */
@@ -63,6 +76,11 @@ export interface DashboardState {
   actionErrors: Readonly<Record<string, ActionError>>;
   toasts: readonly Toast[];
   nextToastId: number;
+  /** The Add model dialog is open (the header button, the empty state or the tray's "Add model…"). */
+  addModelOpen: boolean;
+  /** Preflight plans by model, fetched when a Load control is hovered or focused. */
+  plans: Readonly<Record<string, PlanEntry>>;
+  refusals: readonly RefusalNotice[];
 }
 
 export function initialState(): DashboardState {
@@ -87,5 +105,8 @@ export function initialState(): DashboardState {
     actionErrors: {},
     toasts: [],
     nextToastId: 1,
+    addModelOpen: false,
+    plans: {},
+    refusals: [],
   };
 }

@@ -1,4 +1,4 @@
-import type { PreloadApi } from '../../shared/bridge.js';
+import type { InvokeReply, PreloadApi } from '../../shared/bridge.js';
 import { toTransportError } from './transport-error.js';
 import type { Transport } from './transport.js';
 
@@ -6,19 +6,23 @@ import type { Transport } from './transport.js';
  * The desktop face: the preload's bridge (`window.loadout`). IPC cannot drop, so there is no connection
  * state; log lines arrive as `log` pushes once main is told which model this window follows.
  */
+async function unwrap<T>(call: () => Promise<InvokeReply<T>>): Promise<T> {
+  let reply;
+  try {
+    reply = await call();
+  } catch (e) {
+    throw toTransportError(e);
+  }
+  if (reply.ok) return reply.value;
+  throw toTransportError(reply.error);
+}
+
 export function createIpcTransport(bridge: PreloadApi, onError: (error: Error) => void): Transport {
   const report = (e: unknown): void => onError(toTransportError(e));
+  const desktop = bridge.desktop?.bind(bridge);
   return {
-    async invoke(command, payload) {
-      let reply;
-      try {
-        reply = await bridge.invoke(command, payload);
-      } catch (e) {
-        throw toTransportError(e);
-      }
-      if (reply.ok) return reply.value;
-      throw toTransportError(reply.error);
-    },
+    invoke: (command, payload) => unwrap(() => bridge.invoke(command, payload)),
+    ...(desktop ? { desktop: (action, payload) => unwrap(() => desktop(action, payload)) } : {}),
     onEvent: (listener) => bridge.onEvent(listener),
     followLogs(model, listener) {
       let active = true;

@@ -6,6 +6,8 @@ export interface ErrorDetails {
   blocking?: string[];
   retry_after_s?: number;
   field?: string;
+  /** A refused load: the rule and the way out. */
+  hint?: string;
 }
 
 /** A failed command as both transports report it: the server's message and code, never a stack. */
@@ -38,6 +40,7 @@ export function toTransportError(e: unknown): TransportError {
   if (typeof e.exit_code === 'number' || e.exit_code === null) details.exit_code = e.exit_code;
   if (Array.isArray(e.log_tail)) details.log_tail = e.log_tail.map(String);
   if (Array.isArray(e.blocking)) details.blocking = e.blocking.map(String);
+  if (typeof e.hint === 'string') details.hint = e.hint;
   return new TransportError(code, message, details);
 }
 
@@ -62,5 +65,6 @@ export function errorFromResponse(status: number, statusText: string, bodyText: 
   if (Array.isArray(err.blocking)) details.blocking = err.blocking.map(String);
   if (typeof err.retry_after_s === 'number') details.retry_after_s = err.retry_after_s;
   if (typeof err.field === 'string') details.field = err.field;
+  if (typeof err.hint === 'string') details.hint = err.hint;
   return new TransportError(code, message, details);
 }

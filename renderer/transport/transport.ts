@@ -1,5 +1,6 @@
 import type { LoadoutBridge } from '../../shared/bridge.js';
 import type { LogLine } from '../../shared/commands.js';
+import type { DesktopAction, DesktopPayload, DesktopResult } from '../../shared/desktop.js';
 
 /** `reconnecting` while the push stream is down; `connected` once it is back (the store then re-reads the snapshot). */
 export type ConnectionState = 'connected' | 'reconnecting';
@@ -12,4 +13,6 @@ export interface Transport extends LoadoutBridge {
   followLogs(model: string, listener: (line: LogLine) => void): () => void;
   /** Absent where the channel cannot drop (IPC). */
   onConnection?(listener: (state: ConnectionState) => void): () => void;
+  /** Desktop-only actions (file picker, open the config file); absent in a browser. */
+  desktop?<A extends DesktopAction>(action: A, payload: DesktopPayload<A>): Promise<DesktopResult<A>>;
 }

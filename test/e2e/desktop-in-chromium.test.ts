@@ -4,9 +4,11 @@
 // (test/e2e/desktop-bridge.ts). Driven as a user would: load from the dashboard, pin it, watch the
 // tray follow, quit from the tray, and nothing is left running.
 import type { MenuItemConstructorOptions } from 'electron';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { llamaMetadata, writeGguf } from '../helpers/gguf-writer.js';
 import { alive, gone, taggedPids, TestDir } from '../helpers/loadout.js';
 import { attachRenderer } from './desktop-bridge.js';
 import { RENDERER_DIR, REPO_ROOT, waitForText, waitUntil, WAIT_MS } from './harness.js';
@@ -67,7 +69,7 @@ describe('desktop app: main in Node, preload and dashboard in Chromium', () => {
   it('shows the models over IPC, through the real preload', async () => {
     await page.getByRole('status', { name: 'Connection: Connected' }).waitFor({ timeout: WAIT_MS });
     await waitForText(row('alpha').locator('.badge'), /^stopped$/i, 'alpha to be listed as stopped');
-    expect(await page.evaluate(() => Object.keys((globalThis as unknown as { loadout: object }).loadout).sort())).toEqual(['invoke', 'onEvent']);
+    expect(await page.evaluate(() => Object.keys((globalThis as unknown as { loadout: object }).loadout).sort())).toEqual(['desktop', 'invoke', 'onEvent']);
   });
 
   it('loads a model from the dashboard: a real backend starts and the tray follows', async () => {
@@ -102,6 +104,25 @@ describe('desktop app: main in Node, preload and dashboard in Chromium', () => {
     (traySub('beta').find((i) => i.label === 'Load')?.click as () => void)();
     await waitForText(row('beta').locator('.badge'), /^ready$/i, 'beta to be ready in the dashboard');
     expect(taggedPids(dir.tag)).toHaveLength(2);
+  });
+
+  it('adds a model from the tray: Add model… opens the dialog, the native picker fills the path, the config opens', async () => {
+    const file = join(dir.path, 'Picked-Q8_0.gguf');
+    writeGguf(file, { metadata: llamaMetadata({ 'general.file_type': 7 }) });
+    (trayItem('Add model…')?.click as () => void)();
+    const dialog = page.getByRole('dialog', { name: 'Add model' });
+    await dialog.waitFor({ timeout: WAIT_MS });
+    fake.dialog.nextPick = [file];
+    await dialog.getByRole('button', { name: 'Choose file…' }).click();
+    await vi.waitFor(async () => expect(await dialog.getByRole('combobox', { name: /Model file/ }).inputValue()).toBe(file), { timeout: WAIT_MS });
+    expect(fake.dialog.openDialogs.at(-1)?.options.filters).toEqual([{ name: 'GGUF models', extensions: ['gguf'] }]);
+    await dialog.getByRole('button', { name: 'Add to config', exact: true }).click();
+    await waitForText(dialog.getByRole('status'), 'Added Picked-Q8_0 to the config file.', 'the confirmation');
+    expect(readFileSync(dir.configFile, 'utf8')).toContain(`  Picked-Q8_0:\n    model: ${file}\n`);
+    await dialog.getByRole('button', { name: 'Open config file' }).click();
+    await vi.waitFor(() => expect(fake.shell.openedPaths).toEqual([dir.configFile]), { timeout: WAIT_MS });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: WAIT_MS });
   });
 
   it('quits from the tray only after every backend stopped; no process is left', async () => {

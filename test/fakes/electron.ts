@@ -387,7 +387,18 @@ class FakeIpcRenderer extends Recorder {
 
 function makeShell() {
   const opened: string[] = [];
-  return { opened, openExternal: (url: string): Promise<void> => (opened.push(url), Promise.resolve()) };
+  const openedPaths: string[] = [];
+  return {
+    opened,
+    openedPaths,
+    /** What `openPath` answers: '' (opened) or the reason it could not; tests replace it. */
+    openPathAnswer: '',
+    openExternal: (url: string): Promise<void> => (opened.push(url), Promise.resolve()),
+    openPath(path: string): Promise<string> {
+      openedPaths.push(path);
+      return Promise.resolve(this.openPathAnswer);
+    },
+  };
 }
 
 /**
@@ -423,9 +434,33 @@ function makeNet() {
   };
 }
 
+export interface OpenDialogOptions {
+  title?: string;
+  buttonLabel?: string;
+  properties?: string[];
+  filters?: { name: string; extensions: string[] }[];
+}
+
 function makeDialog() {
   const errors: [string, string][] = [];
-  return { errors, showErrorBox: (title: string, content: string): void => void errors.push([title, content]) };
+  /** Each showOpenDialog call: the parent window (or null) and the options, cloned as they would cross into Electron. */
+  const openDialogs: { parent: BrowserWindow | null; options: OpenDialogOptions }[] = [];
+  return {
+    errors,
+    openDialogs,
+    /** The files the user "picks" in the next Open dialog; an empty list is a cancel. Tests set it. */
+    nextPick: [] as string[],
+    showErrorBox: (title: string, content: string): void => void errors.push([title, content]),
+    /** Electron's overloads: (options) or (window, options); resolves like the real one. */
+    showOpenDialog(a: BrowserWindow | OpenDialogOptions, b?: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }> {
+      requireReady('a dialog');
+      const parent = a instanceof BrowserWindow ? a : null;
+      const options = ipcClone((a instanceof BrowserWindow ? b : a) ?? {});
+      openDialogs.push({ parent, options });
+      const picked = [...this.nextPick];
+      return Promise.resolve({ canceled: picked.length === 0, filePaths: picked });
+    },
+  };
 }
 
 export let app = new FakeApp();

@@ -242,7 +242,7 @@ export function http<T = unknown>(base: string, method: string, path: string, bo
 }
 
 export interface ErrorJson {
-  error: { code: string; message: string; type: string; blocking?: string[] };
+  error: { code: string; message: string; type: string; blocking?: string[]; field?: string; hint?: string };
 }
 
 /** An SSE connection: parsed messages as they arrive. */

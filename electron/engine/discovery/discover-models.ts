@@ -3,7 +3,8 @@ import type { GgufFacts } from '../config/types.js';
 import { readGgufModel, type GgufModelResult } from '../gguf/gguf-model.js';
 import { PROJECTOR_ARCHITECTURE } from '../gguf/llama-architectures.js';
 import { findGgufFiles } from './find-gguf-files.js';
-import { groupGgufFiles, nameFromFile } from './group-gguf-files.js';
+import { groupGgufFiles } from './group-gguf-files.js';
+import { modelNameFor } from './model-name.js';
 
 /** A GGUF model found in a discover folder. */
 export interface DiscoveredModel {
@@ -22,9 +23,6 @@ export interface DiscoveryResult {
 
 /** Headers by file, kept while the file's size and mtime stay the same, so a rescan reads only what changed. */
 export type HeaderCache = Map<string, { stamp: string; result: GgufModelResult }>;
-
-/** Names that say nothing about the model (`model.gguf`, `ggml-model-q4_0.gguf`): the header's name is used instead. */
-const GENERIC = /^(ggml-)?model([-_.].*)?$/i;
 
 /**
  * Scans `dirs` for GGUF models and reads their headers. A file that cannot be used (not GGUF,
@@ -54,8 +52,7 @@ export async function discoverModels(dirs: readonly string[], cache: HeaderCache
       warnings.push(`discover: ${g.file}: skipped, a multimodal projector with no model next to it`);
       continue;
     }
-    const base = nameFromFile(g.file);
-    const wanted = GENERIC.test(base) && m.name ? slug([m.name, m.quantization].filter(Boolean).join('-')) : base;
+    const wanted = modelNameFor(g.file, m);
     let name = wanted;
     for (let i = 2; taken.has(name); i++) name = `${wanted}-${i}`;
     taken.add(name);
@@ -92,6 +89,3 @@ async function cachedRead(file: string, cache: HeaderCache): Promise<GgufModelRe
   return result;
 }
 
-function slug(s: string): string {
-  return s.trim().replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
-}

@@ -15,7 +15,7 @@ const GGUF_BACKENDS = new Set([LLAMA_SERVER_TEMPLATE_NAME, BUILTIN_BACKEND_NAME]
  * Architectures are checked against llama.cpp's list for the built-in backend only: a llama-server
  * on PATH may be newer than the list, so there only projectors are refused.
  */
-export async function modelFileProblem(model: ModelConfig): Promise<string | null> {
+export async function modelFileProblem(model: Pick<ModelConfig, 'model' | 'backend' | 'mmproj'>): Promise<string | null> {
   const file = model.model;
   if (!file) return null;
   const ggufBackend = model.backend !== null && GGUF_BACKENDS.has(model.backend);

@@ -11,6 +11,8 @@ import type { StopCause } from '../unloader.js';
 import { planAdmission, type Eviction } from './admission.js';
 import { residentsOf } from './residents.js';
 import type { LoadPlanView } from '../../../shared/model-view.js';
+import { refusalHint } from '../../../shared/plan-text.js';
+import { memoryFacts, refusalFacts } from './refusal-facts.js';
 
 type Decision =
   | { kind: 'admit'; evict: Eviction[]; forMemory: MemEviction[] }
@@ -254,12 +256,12 @@ export class Loader {
     const { ctx } = this;
     const s = ctx.settings();
     const now = ctx.clock.now();
-    const base: Omit<LoadPlanView, 'action' | 'message'> = { model: slot.name, evict: [], blocked_by: [], waits: false, code: null, cooldown_until: slot.cooldown && slot.cooldown.until > now ? new Date(slot.cooldown.until).toISOString() : null };
+    const base: Omit<LoadPlanView, 'action' | 'message'> = { model: slot.name, evict: [], blocked_by: [], waits: false, code: null, cooldown_until: slot.cooldown && slot.cooldown.until > now ? new Date(slot.cooldown.until).toISOString() : null, hint: null, memory: memoryFacts(ctx, slot) };
     const live = slot.live;
     if (live?.state === 'ready') return { ...base, action: 'ready', message: `${slot.name} is loaded` };
     if (live || slot.pending) return { ...base, action: 'load', message: `${slot.name} is already being loaded` };
     const d = this.decide(slot);
-    if (d.kind === 'refuse') return { ...base, action: 'refuse', blocked_by: d.blocking, code: d.code, message: d.message };
+    if (d.kind === 'refuse') return { ...base, action: 'refuse', blocked_by: d.blocking, code: d.code, message: d.message, hint: refusalHint(refusalFacts(ctx, slot, d.code, d.blocking)) };
     if (d.kind === 'wait') {
       return { ...base, action: 'load', blocked_by: d.blocking, waits: true, message: `${slot.name} would wait for ${d.blocking.join(', ')} (busy, starting or stopping)` };
     }
@@ -357,9 +359,11 @@ export class Loader {
   }
 
   private refuse(slot: ModelSlot, code: 'pinned_conflict' | 'busy' | 'no_memory', blocking: string[], message: string): never {
-    this.ctx.events.append({ type: 'load_refused', model: slot.name, reason: code, message, data: { blocking, for: slot.name } });
+    // The message keeps its facts; the hint names the rule and the way out (issue 10).
+    const hint = refusalHint(refusalFacts(this.ctx, slot, code, blocking));
+    this.ctx.events.append({ type: 'load_refused', model: slot.name, reason: code, message, data: { blocking, for: slot.name, hint } });
     const retry = code === 'busy' ? { retry_after_s: Math.max(1, Math.ceil(this.ctx.settings().evictionRetryIntervalMs / 1000)) } : {};
-    throw new LoadoutError(code, message, { blocking, ...retry });
+    throw new LoadoutError(code, message, { blocking, hint, ...retry });
   }
 
   private async start(slot: ModelSlot, trigger: StartTrigger): Promise<Instance> {

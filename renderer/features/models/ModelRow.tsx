@@ -3,6 +3,7 @@ import { modelMemory, type ModelView } from '../../../shared/model-view.js';
 import { humanBytes } from '../../../shared/units.js';
 import { useActions, useDashboard } from '../../store/hooks.js';
 import { canUnload, displayState, lastError } from '../../store/selectors.js';
+import { LoadControl } from '../plan/LoadControl.js';
 import { IdleCountdown } from './IdleCell.js';
 import { PinSwitch } from './PinSwitch.js';
 import { StateBadge } from './StateBadge.js';
@@ -80,9 +81,7 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
             {pending === 'unload' ? 'Unloading…' : 'Unload'}
           </button>
         ) : (
-          <button type="button" className="btn btn-small btn-primary action-btn" aria-label={`Load ${name}`} disabled={working} aria-busy={pending === 'load' || undefined} onClick={() => void actions.load(name)}>
-            {pending === 'load' ? 'Loading…' : 'Load'}
-          </button>
+          <LoadControl name={name} place="row" disabled={working} loading={pending === 'load'} onLoad={() => void actions.load(name)} />
         )}
       </td>
       <td>

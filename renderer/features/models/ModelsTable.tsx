@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import { useDashboard } from '../../store/hooks.js';
 import { useWindow } from '../../lib/use-window.js';
 import { Panel } from '../../ui/Panel.js';
+import { EmptyModels } from '../add-model/EmptyModels.js';
 import { ErrorDetails } from './ErrorDetails.js';
 import { ModelRow } from './ModelRow.js';
 import { ModelsSummary } from './ModelsSummary.js';
@@ -53,7 +54,7 @@ export function ModelsTable() {
             {win.padBottom > 0 ? <tr className="spacer" aria-hidden="true" style={{ height: win.padBottom }}><td colSpan={COLUMNS} /></tr> : null}
           </tbody>
         </table>
-        {names.length === 0 ? <p className="empty">{hasSnapshot ? 'No models configured. Add some under models: in the config file.' : 'Loading…'}</p> : null}
+        {names.length === 0 ? hasSnapshot ? <EmptyModels /> : <p className="empty">Loading…</p> : null}
       </div>
       {errorFor ? <ErrorDetails name={errorFor} onClose={() => setErrorFor(null)} /> : null}
     </Panel>

@@ -2,6 +2,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Push } from '../../../shared/push.js';
 import { IPC_CHANNELS } from '../../../shared/http-routes.js';
+import { DESKTOP_CHANNEL } from '../../../shared/desktop.js';
 type Fake = typeof import('../../fakes/electron.js');
 let fake: Fake;
 import { recordingCommands, model } from './fixtures.js';
@@ -76,7 +77,7 @@ describe('main', () => {
     expect(fake.protocol.handlers.has('app')).toBe(true);
     expect(state.ensured).toEqual(['/home/u/.config/loadout/config.yaml']);
     expect(state.started).toEqual([{ configFile: '/home/u/.config/loadout/config.yaml', rendererDir: '/app/dist/renderer', logger: expect.anything() }]);
-    expect([...fake.ipcMain.handlers.keys()]).toEqual([IPC_CHANNELS.invoke]);
+    expect([...fake.ipcMain.handlers.keys()]).toEqual([IPC_CHANNELS.invoke, DESKTOP_CHANNEL]);
     expect(fake.BrowserWindow.instances).toHaveLength(1);
     expect(fake.BrowserWindow.instances[0]?.callsOf('loadURL')).toEqual([['app://ui/index.html']]);
     expect(fake.session.defaultSession.permissionCheckHandler?.(null, 'media')).toBe(false);
@@ -135,6 +136,27 @@ describe('main', () => {
     expect(fake.app.ended).toBe(false);
     state.finishStop!(new Error('a backend would not die'));
     await vi.waitFor(() => expect(fake.app.exitCode).toBe(0), UNTIL);
+  });
+
+  it('opens the Add model dialog from the tray: shows the window and pushes the request once the page is ready', async () => {
+    await boot(['--hidden']);
+    const menu = fake.Tray.instances[0]?.menu?.template as MenuItemConstructorOptions[];
+    (menu.find((i) => i.label === 'Add model…')?.click as () => void)();
+    const window = fake.BrowserWindow.instances[0]!;
+    expect(window).toBeDefined();
+    const ui = () => window.webContents.callsOf('send').filter(([, push]) => (push as Push).type === 'ui');
+    expect(ui(), 'held until the page says it is ready').toEqual([]);
+    fake.ipcMain.sendFromRenderer(IPC_CHANNELS.ready, { senderFrame: { url: 'app://ui/index.html' }, sender: window.webContents });
+    expect(ui()).toEqual([[IPC_CHANNELS.event, { type: 'ui', open: 'add-model' }]]);
+  });
+
+  it('answers the page\'s file picker with the native dialog, filtered to .gguf', async () => {
+    await boot();
+    const window = fake.BrowserWindow.instances[0]!;
+    fake.dialog.nextPick = ['/models/a.gguf'];
+    const reply = await fake.ipcMain.invokeHandler(DESKTOP_CHANNEL, { senderFrame: { url: 'app://ui/index.html' }, sender: window.webContents }, 'file.pickModel', {});
+    expect(reply).toEqual({ ok: true, value: { path: '/models/a.gguf' } });
+    expect(fake.dialog.openDialogs[0]).toMatchObject({ parent: window, options: { filters: [{ extensions: ['gguf'] }] } });
   });
 
   it('steps aside when another instance holds the lock', async () => {

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import ts from 'typescript';
 import type { PreloadApi } from '../../../shared/bridge.js';
 import { IPC_CHANNELS } from '../../../shared/http-routes.js';
+import { DESKTOP_CHANNEL } from '../../../shared/desktop.js';
 import * as fake from '../../fakes/electron.js';
 import { model } from './fixtures.js';
 
@@ -31,11 +32,18 @@ function loadPreload(): { bridge: PreloadApi; required: string[] } {
 describe('preload', () => {
   beforeEach(() => fake.resetElectronFake());
 
-  it('requires only electron and exposes exactly invoke and onEvent as window.loadout', () => {
+  it('requires only electron and exposes exactly invoke, onEvent and desktop as window.loadout', () => {
     const { bridge, required } = loadPreload();
     expect(required).toEqual(['electron']);
     expect([...fake.contextBridge.exposed.keys()]).toEqual(['loadout']);
-    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onEvent']);
+    expect(Object.keys(bridge).sort()).toEqual(['desktop', 'invoke', 'onEvent']);
+  });
+
+  it('sends desktop actions over their own channel and passes the reply on as plain data', async () => {
+    const { bridge } = loadPreload();
+    fake.ipcRenderer.responder = () => ({ ok: true, value: { path: '/m/a.gguf' } });
+    await expect(bridge.desktop!('file.pickModel', {})).resolves.toEqual({ ok: true, value: { path: '/m/a.gguf' } });
+    expect(fake.ipcRenderer.callsOf('invoke')).toEqual([[DESKTOP_CHANNEL, 'file.pickModel', {}]]);
   });
 
   it('invokes over the one invoke channel and passes the reply on as plain data', async () => {

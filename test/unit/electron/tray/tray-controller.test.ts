@@ -31,6 +31,7 @@ function setup(impl: Parameters<typeof recordingCommands>[0] = {}, clock?: { now
     },
     loginItem: { get: async () => startAtLogin, set: async (on) => void (startAtLogin = on) },
     openDashboard: () => undefined,
+    openAddModel: () => undefined,
     quit: () => undefined,
     notify: (title, body) => void notices.push([title, body]),
     defer: (fn) => void deferred.push(fn),
@@ -101,6 +102,16 @@ describe('TrayController', () => {
     subItem(t.menus[0], 1, 0).click();
     await new Promise((r) => setImmediate(r));
     expect(t.notices).toEqual([['Could not load b', 'big is pinned in group g']]);
+  });
+
+  it('notifies a refused load with its hint: the rule and the way out', async () => {
+    const hint = 'b and big share group g, and big is pinned: unpin it or take one out of the group';
+    const t = setup({ 'models.load': async () => Promise.reject(new LoadoutError('pinned_conflict', 'pinned models hold what b needs: big', { blocking: ['big'], hint })) });
+    void t.controller.start();
+    await t.tick();
+    subItem(t.menus[0], 1, 0).click();
+    await new Promise((r) => setImmediate(r));
+    expect(t.notices).toEqual([['Could not load b', hint]]);
   });
 
   it('stops following pushes after dispose', async () => {

@@ -10,6 +10,7 @@ function recordingActions() {
     unload: (name) => calls.push(['unload', name]),
     setPinned: (name, pinned) => calls.push(['setPinned', name, pinned]),
     openDashboard: () => calls.push(['openDashboard']),
+    openAddModel: () => calls.push(['openAddModel']),
     setStartAtLogin: (on) => calls.push(['setStartAtLogin', on]),
     quit: () => calls.push(['quit']),
   };
@@ -82,15 +83,16 @@ describe('buildTrayTemplate', () => {
     expect(submenu(t[1])[2]).toEqual({ label: 'VRAM: —', enabled: false });
   });
 
-  it('ends with Open dashboard, Start at login and Quit Loadout', () => {
+  it('ends with Add model…, Open dashboard, Start at login and Quit Loadout', () => {
     const { actions, calls } = recordingActions();
     const t = buildTrayTemplate({ models: [model('a')], gpu: null, startAtLogin: true }, actions);
-    expect(t.slice(1).map((i) => i.label ?? i.type)).toEqual(['separator', 'Open dashboard', 'Start at login', 'separator', 'Quit Loadout']);
-    expect(t[3]).toMatchObject({ type: 'checkbox', checked: true });
+    expect(t.slice(1).map((i) => i.label ?? i.type)).toEqual(['separator', 'Add model…', 'Open dashboard', 'Start at login', 'separator', 'Quit Loadout']);
+    expect(t[4]).toMatchObject({ type: 'checkbox', checked: true });
     click(t[2]);
     click(t[3]);
-    click(t[5]);
-    expect(calls).toEqual([['openDashboard'], ['setStartAtLogin', false], ['quit']]);
+    click(t[4]);
+    click(t[6]);
+    expect(calls).toEqual([['openAddModel'], ['openDashboard'], ['setStartAtLogin', false], ['quit']]);
   });
 
   it('leaves out Start at login where the platform cannot tell', () => {
