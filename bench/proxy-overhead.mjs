@@ -14,7 +14,7 @@
 // own backend process, same flags), measured in the same alternating blocks (A/B of a change).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BENCH_DIR, SERVE, flag, fmt, httpOk, main, median, percentile, requireBuild, startChild, table, tempDir, writeConfig, mib } from './lib.mjs';
+import { BENCH_DIR, SERVE, cpuMsOf, flag, fmt, httpOk, main, median, percentile, requireBuild, startChild, table, tempDir, writeConfig, mib } from './lib.mjs';
 import { RawClient, burst, postBytes } from './raw-client.mjs';
 
 const REQUESTS = flag('requests', 2000);
@@ -34,6 +34,7 @@ const BIG = { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: t
 
 async function latency(paths) {
   const samples = Object.fromEntries(paths.map((p) => [p.label, []]));
+  const cpu = Object.fromEntries(paths.map((p) => [p.label, 0]));
   const clients = await Promise.all(paths.map((p) => RawClient.open(p.url)));
   const once = async (i) => {
     const r = await clients[i].send(paths[i].small);
@@ -42,10 +43,14 @@ async function latency(paths) {
   };
   for (let i = 0; i < paths.length; i++) for (let n = 0; n < WARMUP; n++) await once(i);
   for (let done = 0; done < REQUESTS; done += BLOCK) {
-    for (let i = 0; i < paths.length; i++) for (let n = 0; n < Math.min(BLOCK, REQUESTS - done); n++) samples[paths[i].label].push(await once(i));
+    for (let i = 0; i < paths.length; i++) {
+      const before = cpuMsOf(paths[i].pid);
+      for (let n = 0; n < Math.min(BLOCK, REQUESTS - done); n++) samples[paths[i].label].push(await once(i));
+      cpu[paths[i].label] += cpuMsOf(paths[i].pid) - before;
+    }
   }
   for (const c of clients) c.close();
-  return samples;
+  return { samples, cpu };
 }
 
 async function bursts(paths) {
@@ -95,24 +100,35 @@ export async function run() {
     const backend = `http://127.0.0.1:${view.port}`;
     const [splice, naive] = [await startChild(CALIBRATION, ['splice', String(view.port)]), await startChild(CALIBRATION, ['naive', String(view.port)])];
     helpers.push(splice, naive);
-    const path = (label, base) => {
+    // pid: the process whose CPU the path costs (the backend's own for direct, else the proxy's).
+    const path = (label, base, pid) => {
       const url = `${base}/v1/chat/completions`;
-      return { label, url, small: postBytes(url, SMALL), big: postBytes(url, BIG) };
+      return { label, url, pid, small: postBytes(url, SMALL), big: postBytes(url, BIG) };
     };
-    const paths = [path('direct', backend), path('splice', splice.url), path('naive', naive.url), path('loadout', engine.url), ...(ab ? [path('loadout-ab', ab.url)] : [])];
+    const paths = [path('direct', backend, view.pid), path('splice', splice.url, splice.pid), path('naive', naive.url, naive.pid), path('loadout', engine.url, engine.pid), ...(ab ? [path('loadout-ab', ab.url, ab.pid)] : [])];
     const others = paths.slice(1);
 
-    // Warm-up pass of every phase, then the RSS that the rest must not grow.
-    for (const p of paths) await burst(p.url, p.small, BURST, BURST * 8);
+    // Warm-up pass of every phase (burst, streams), then the RSS that the rest must not grow.
+    for (const p of paths) {
+      await burst(p.url, p.small, BURST, BURST * 8);
+      const c = await RawClient.open(p.url);
+      for (let i = 0; i < 2; i++) await c.send(p.big);
+      c.close();
+    }
     const rssWarm = (await engine.mem(true)).rss;
 
-    const lat = await latency(paths);
+    const { samples: lat, cpu } = await latency(paths);
     const d50 = median(lat.direct);
+    const cpuUs = (label) => (cpu[label] * 1000) / REQUESTS;
     const row = (label) => {
       const s = lat[label];
-      return [label, s.length, fmt(percentile(s, 1), 3), fmt(median(s), 3), fmt(percentile(s, 90), 3), fmt(percentile(s, 99), 3), label === 'direct' ? '-' : `+${fmt(median(s) - d50, 3)}`];
+      return [label, s.length, fmt(percentile(s, 1), 3), fmt(median(s), 3), fmt(percentile(s, 90), 3), fmt(percentile(s, 99), 3), label === 'direct' ? '-' : `+${fmt(median(s) - d50, 3)}`, fmt(cpuUs(label), 0)];
     };
-    table(`latency: small non-streaming chat, sequential, one keep-alive socket per path (ms), ${REQUESTS} each after ${WARMUP} warm-up`, ['path', 'n', 'p1', 'p50', 'p90', 'p99', 'added p50'], paths.map((p) => row(p.label)));
+    table(
+      `latency: small non-streaming chat, sequential, one keep-alive socket per path (ms), ${REQUESTS} each after ${WARMUP} warm-up; CPU: the path's own process (direct: the backend), µs per request`,
+      ['path', 'n', 'p1', 'p50', 'p90', 'p99', 'added p50', 'CPU µs/req'],
+      paths.map((p) => row(p.label)),
+    );
 
     const b = await bursts(paths);
     const bd = median(b.direct);
@@ -140,6 +156,7 @@ export async function run() {
         p50: median(lat[p.label]),
         p99: percentile(lat[p.label], 99),
         added50: median(lat[p.label]) - d50,
+        cpuUsPerRequest: cpuUs(p.label),
         burstRps: median(b[p.label]),
         burstRatio: median(b[p.label]) / bd,
         streamMs: median(st[p.label].map((r) => r.ms)),
