@@ -115,7 +115,8 @@ export async function run() {
       for (let i = 0; i < 2; i++) await c.send(p.big);
       c.close();
     }
-    const rssWarm = (await engine.mem(true)).rss;
+    const memWarm = await engine.mem(true);
+    const rssWarm = memWarm.rss;
 
     const { samples: lat, cpu } = await latency(paths);
     const d50 = median(lat.direct);
@@ -147,8 +148,9 @@ export async function run() {
       }),
     );
 
-    const rssEnd = (await engine.mem(true)).rss;
-    console.log(`\nLoadout RSS: ${fmt(mib(rssWarm), 1)} MiB after warm-up, ${fmt(mib(rssEnd), 1)} MiB after the run (+${fmt(mib(rssEnd - rssWarm), 1)} MiB)`);
+    const memEnd = await engine.mem(true);
+    const rssEnd = memEnd.rss;
+    console.log(`\nLoadout RSS: ${fmt(mib(rssWarm), 1)} MiB after warm-up, ${fmt(mib(rssEnd), 1)} MiB after the run (+${fmt(mib(rssEnd - rssWarm), 1)} MiB); V8 heap used after GC ${fmt(mib(memWarm.heapUsed), 1)} -> ${fmt(mib(memEnd.heapUsed), 1)} MiB`);
 
     const result = {};
     for (const p of paths) {
@@ -163,7 +165,7 @@ export async function run() {
         streamRatio: sd / median(st[p.label].map((r) => r.ms)),
       };
     }
-    result.rss = { warm: rssWarm, end: rssEnd };
+    result.rss = { warm: rssWarm, end: rssEnd, heapWarm: memWarm.heapUsed, heapEnd: memEnd.heapUsed };
     const l = result.loadout;
     const v = (ok) => (ok ? 'met' : 'MISSED');
     console.log(`loadout: added p50 ${fmt(l.added50, 3)} ms (target <= ${TARGETS.added50Ms}) ${v(l.added50 <= TARGETS.added50Ms)}; burst ${fmt(l.burstRatio)} of direct (>= ${TARGETS.burstRatio}) ${v(l.burstRatio >= TARGETS.burstRatio)}; stream ${fmt(l.streamRatio)} (>= ${TARGETS.streamRatio}) ${v(l.streamRatio >= TARGETS.streamRatio)}`);

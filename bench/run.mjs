@@ -47,6 +47,7 @@ if (results.proxy) {
   rows.push(['20k-chunk stream vs direct', fmt(l.streamRatio), `direct ${fmt(d.streamMs, 0)} ms; ${cal('streamRatio')}`, '>= 0.95', verdict(l.streamRatio >= 0.95)]);
   const grew = (rss.end - rss.warm) / 1024 / 1024;
   rows.push(['engine RSS growth under load', `${fmt(grew, 1)} MiB`, `${fmt(rss.warm / 1024 / 1024, 1)} MiB after warm-up`, '<= 5 MiB', verdict(grew <= 5)]);
+  rows.push(['engine heap used growth (after GC)', `${fmt((rss.heapEnd - rss.heapWarm) / 1024 / 1024, 1)} MiB`, `${fmt(rss.heapWarm / 1024 / 1024, 1)} MiB after warm-up`, '-', '-']);
 }
 if (results.swap) {
   const { ideal, loadout } = results.swap;

@@ -55,7 +55,7 @@ export class UpstreamRelay implements Dispatcher.DispatchHandler {
     const { res } = this;
     if (res.destroyed) return;
     this.cork();
-    if (!res.write(chunk)) {
+    if (!res.write(chunk) && !controller.paused) {
       controller.pause();
       res.once('drain', this.onDrain);
     }
