@@ -409,12 +409,15 @@ export class Loader {
     this.grant(slot, inst, true);
     slot.lastError = null;
     slot.cooldown = null;
+    ctx.events.append({
+      type: 'model_ready',
+      model: slot.name,
+      reason: null,
+      message: `${slot.name} ready in ${result.loadMs} ms on port ${inst.port}`,
+      data: { pid: inst.pid ?? -1, port: inst.port, load_ms: result.loadMs, instance: id },
+    });
     ctx.notify(slot);
     ctx.changed.fire();
-    // The event (a synchronous append to the log file, then every listener) waits until the waiters'
-    // replies are out: nothing between healthy and the answer but the grant.
-    const ready = { type: 'model_ready', model: slot.name, reason: null, message: `${slot.name} ready in ${result.loadMs} ms on port ${inst.port}`, data: { pid: inst.pid ?? -1, port: inst.port, load_ms: result.loadMs, instance: id } } as const;
-    setImmediate(() => ctx.events.append(ready));
     return { ok: true, inst };
   }
 
