@@ -50,10 +50,19 @@ export class RawClient {
     this.ttfb = -1;
   }
 
-  send(bytes) {
+  /** A bench must end: an answer that does not complete within `timeoutMs` fails the request. */
+  send(bytes, timeoutMs = 60_000) {
     if (this.pending) throw new Error('one request at a time per connection');
     return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject, t0: mono() };
+      const timer = setTimeout(() => {
+        this.fail(new Error(`no complete answer within ${timeoutMs} ms (status ${this.status}, ${this.bodyBytes} body bytes, parser in ${this.mode})`));
+        this.socket.destroy();
+      }, timeoutMs);
+      const settle = (fn) => (v) => {
+        clearTimeout(timer);
+        fn(v);
+      };
+      this.pending = { resolve: settle(resolve), reject: settle(reject), t0: mono() };
       this.socket.write(bytes);
     });
   }
