@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// Load overhead: (moment `POST /api/models/NAME/load` returns) - (moment the backend itself is
-// listening AND healthy), over N loads with an unload between them. Baseline in the same run: the
-// same backend spawned by this script and detected by polling /health every 1 ms.
-//   node bench/load-overhead.mjs [--loads 30] [--loading-ms 300]
+// Load overhead from the client's point of view, against same-run baselines:
+//   1. readiness: (moment `POST /api/models/NAME/load` returns) - (moment the backend's socket is
+//      listening), the backend serving at once (--loading-ms 0). Baseline: the same backend spawned by
+//      this script and polled on /health with a new connection every 1 ms.
+//   2. the same with a backend that answers 503 for --loading-ms after it listens (llama-server loading
+//      its model): load return - the backend's healthy moment.
+//   3. group swap: models a and b share a concurrency group; each load of one stops the other. Loadout's
+//      share = its swap time - the ideal swap (this script stopping one backend and starting the other,
+//      1 ms poll): what a swap costs beyond the backends' own stop and start.
+//   node bench/load-overhead.mjs [--loads 30] [--loading-ms 300] [--swaps 20]
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import {
@@ -13,18 +19,24 @@ import {
 
 const LOADS = flag('loads', 30);
 const LOADING_MS = flag('loading-ms', 300);
+const SWAPS = flag('swaps', 20);
 const WARMUP = 2;
 
-/** The backend's own ready moment (monotonic ms) for the last line of `file` written by `pid`. */
+export const TARGETS = { readyMs: 5, swapShareMs: 20 };
+
+/** The backend's own moments (monotonic ms) for the last line of `file` written by `pid`. */
 function readyOf(file, pid) {
-  const line = readJsonLines(file).filter((l) => pid === undefined || l.pid === pid).at(-1);
-  if (!line) throw new Error(`no ready line in ${file}${pid ? ` for pid ${pid}` : ''}`);
+  const line = readJsonLines(file).filter((l) => l.pid === pid).at(-1);
+  if (!line) throw new Error(`no ready line in ${file} for pid ${pid}`);
   return line;
 }
 
-async function viaLoadout(dir) {
-  const readyFile = join(dir, 'loadout-ready.jsonl');
-  const configFile = writeConfig(dir, { m: `--loading-ms ${LOADING_MS} --ready-file ${readyFile}` });
+/** Overhead of one finished load against the backend's own moments. */
+const sample = (end, t0, ready) => ({ fromListening: end - ready.listeningMono, fromHealthy: end - ready.healthyMono, total: end - t0 });
+
+async function viaLoadout(dir, loadingMs) {
+  const readyFile = join(dir, `loadout-ready-${loadingMs}.jsonl`);
+  const configFile = writeConfig(join(dir), { m: `--loading-ms ${loadingMs} --ready-file ${readyFile}` });
   const engine = await startChild(SERVE, [configFile]);
   const rows = [];
   try {
@@ -32,8 +44,7 @@ async function viaLoadout(dir) {
       const t0 = mono();
       const res = await httpOk(`${engine.url}/api/models/m/load`, { method: 'POST', body: {} });
       const view = JSON.parse(res.body);
-      const ready = readyOf(readyFile, view.pid);
-      if (i >= WARMUP) rows.push({ overhead: res.end - ready.healthyMono, total: res.end - t0, loading: ready.healthyMono - ready.listeningMono });
+      if (i >= WARMUP) rows.push(sample(res.end, t0, readyOf(readyFile, view.pid)));
       await httpOk(`${engine.url}/api/models/m/unload`, { method: 'POST', body: {} });
     }
   } finally {
@@ -42,59 +53,117 @@ async function viaLoadout(dir) {
   return rows;
 }
 
-/** Spawn the backend ourselves and poll /health with a 1 ms gap: the best a poller can do. */
-async function direct(dir) {
-  const readyFile = join(dir, 'direct-ready.jsonl');
+/** Spawns the timed backend on a free port and polls /health with a 1 ms gap; resolves once it answers 200. */
+async function spawnAndPoll(name, loadingMs, readyFile) {
+  const port = await freePort();
+  const args = [TIMED_BACKEND, '--port', String(port), '--name', name, '--loading-ms', String(loadingMs), ...(readyFile ? ['--ready-file', readyFile] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.resume();
+  child.stderr.resume();
+  const exited = new Promise((r) => child.once('exit', r));
+  const deadline = mono() + 10_000 + loadingMs;
+  while (mono() < deadline) {
+    const r = await http(`http://127.0.0.1:${port}/health`, { headers: { connection: 'close' }, timeoutMs: 1000 }).catch(() => null);
+    if (r && r.status === 200) return { child, port, seen: r.end, stop: () => (child.kill('SIGTERM'), exited) };
+    await sleep(1);
+  }
+  child.kill('SIGKILL');
+  throw new Error('direct backend never became healthy');
+}
+
+async function direct(dir, loadingMs) {
+  const readyFile = join(dir, `direct-ready-${loadingMs}.jsonl`);
   const rows = [];
   for (let i = 0; i < WARMUP + LOADS; i++) {
-    const port = await freePort();
     const t0 = mono();
-    const child = spawn(process.execPath, [TIMED_BACKEND, '--port', String(port), '--name', 'direct', '--loading-ms', String(LOADING_MS), '--ready-file', readyFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.resume();
-    child.stderr.resume();
-    const exited = new Promise((r) => child.once('exit', r));
-    let seen = null;
-    const deadline = t0 + 10_000 + LOADING_MS;
-    while (mono() < deadline) {
-      const r = await http(`http://127.0.0.1:${port}/health`, { headers: { connection: 'close' }, timeoutMs: 1000 }).catch(() => null);
-      if (r && r.status === 200) {
-        seen = r.end;
-        break;
-      }
-      await sleep(1);
-    }
-    if (seen === null) throw new Error('direct backend never became healthy');
-    const ready = readyOf(readyFile, child.pid);
-    if (i >= WARMUP) rows.push({ overhead: seen - ready.healthyMono, total: seen - t0, loading: ready.healthyMono - ready.listeningMono });
-    child.kill('SIGTERM');
-    await exited;
+    const b = await spawnAndPoll('direct', loadingMs, readyFile);
+    if (i >= WARMUP) rows.push(sample(b.seen, t0, readyOf(readyFile, b.child.pid)));
+    await b.stop();
   }
   return rows;
 }
 
-function summary(label, rows) {
-  const o = rows.map((r) => r.overhead);
-  const t = rows.map((r) => r.total);
-  return { label, p50: median(o), p90: percentile(o, 90), max: Math.max(...o), min: Math.min(...o), total: median(t), n: rows.length };
+/** Loadout: alternate loads of a and b (one concurrency group), each one a swap. */
+async function swapLoadout(dir) {
+  const configFile = writeConfig(dir, { a: '--loading-ms 0', b: '--loading-ms 0' });
+  // writeConfig knows no groups: add them to both models.
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  writeFileSync(configFile, readFileSync(configFile, 'utf8').replace(/(\n {4}backend: timed)/g, '$1\n    concurrency_groups: [g]'));
+  const engine = await startChild(SERVE, [configFile]);
+  const times = [];
+  try {
+    await httpOk(`${engine.url}/api/models/a/load`, { method: 'POST', body: {} });
+    for (let i = 0; i < WARMUP + SWAPS; i++) {
+      const next = i % 2 === 0 ? 'b' : 'a';
+      const t0 = mono();
+      const res = await httpOk(`${engine.url}/api/models/${next}/load`, { method: 'POST', body: {} });
+      if (i >= WARMUP) times.push(res.end - t0);
+    }
+    const events = JSON.parse((await httpOk(`${engine.url}/api/events?limit=10000`)).body).events;
+    const evicted = events.filter((e) => e.type === 'model_evicted').length;
+    if (evicted < WARMUP + SWAPS) throw new Error(`expected a group eviction per swap, saw ${evicted}`);
+  } finally {
+    await engine.stop();
+  }
+  return times;
 }
+
+/** The ideal swap: stop the running backend (SIGTERM, wait for its exit), spawn the other, 1 ms poll. */
+async function swapIdeal() {
+  const times = [];
+  let current = await spawnAndPoll('a', 0, null);
+  for (let i = 0; i < WARMUP + SWAPS; i++) {
+    const t0 = mono();
+    await current.stop();
+    current = await spawnAndPoll(i % 2 === 0 ? 'b' : 'a', 0, null);
+    if (i >= WARMUP) times.push(current.seen - t0);
+  }
+  await current.stop();
+  return times;
+}
+
+const stats = (v) => ({ min: Math.min(...v), p50: median(v), p90: percentile(v, 90), max: Math.max(...v), n: v.length });
 
 export async function run() {
   requireBuild();
   const dir = tempDir('load');
   try {
-    // Direct first, then Loadout, then direct again: drift on the machine shows as a gap between the two direct runs.
-    const d1 = await direct(dir.path);
-    const l = await viaLoadout(dir.path);
-    const d2 = await direct(dir.path);
-    const d = summary('direct (1 ms /health poll)', [...d1, ...d2]);
-    const s = summary('loadout POST /load', l);
-    table(
-      `load overhead: response/detection moment - backend healthy moment (ms), ${LOADS} loads each, --loading-ms ${LOADING_MS}`,
-      ['path', 'n', 'min', 'p50', 'p90', 'max', 'spawn->ready p50'],
-      [d, s].map((x) => [x.label, x.n, fmt(x.min), fmt(x.p50), fmt(x.p90), fmt(x.max), fmt(x.total, 1)]),
-    );
-    console.log(`ratio loadout/direct p50: ${fmt(s.p50 / d.p50)}x   added over direct p50: ${fmt(s.p50 - d.p50)} ms   target: loadout p50 < 20 ms -> ${s.p50 < 20 ? 'MET' : 'MISSED'}`);
-    return { direct: d, loadout: s };
+    // Direct before and after Loadout: drift on the machine shows as a gap between the two direct runs.
+    const readyD = [...(await direct(dir.path, 0))];
+    const readyL = await viaLoadout(dir.path, 0);
+    readyD.push(...(await direct(dir.path, 0)));
+    const loadingL = await viaLoadout(dir.path, LOADING_MS);
+    const loadingD = await direct(dir.path, LOADING_MS);
+    const swapI1 = await swapIdeal();
+    const swapL = await swapLoadout(dir.path);
+    const swapI = [...swapI1, ...(await swapIdeal())];
+
+    const rowOf = (label, v, total) => {
+      const s = stats(v);
+      return [label, s.n, fmt(s.min), fmt(s.p50), fmt(s.p90), fmt(s.max), total === undefined ? '-' : fmt(median(total), 1)];
+    };
+    const head = ['path', 'n', 'min', 'p50', 'p90', 'max', 'spawn->ready p50'];
+    table(`readiness: load returns (direct: first 200) - backend listening (ms), backend serving at once, ${LOADS} loads`, head, [
+      rowOf('direct (1 ms /health poll)', readyD.map((r) => r.fromListening), readyD.map((r) => r.total)),
+      rowOf('loadout POST /load', readyL.map((r) => r.fromListening), readyL.map((r) => r.total)),
+    ]);
+    table(`readiness after loading: load returns - backend healthy (ms), --loading-ms ${LOADING_MS} (503 until then), ${LOADS} loads`, head, [
+      rowOf('direct (1 ms /health poll)', loadingD.map((r) => r.fromHealthy), loadingD.map((r) => r.total)),
+      rowOf('loadout POST /load', loadingL.map((r) => r.fromHealthy), loadingL.map((r) => r.total)),
+    ]);
+    table(`group swap: a load that stops the other member of a concurrency group (ms), ${SWAPS} swaps`, head, [
+      rowOf('ideal (SIGTERM, wait, spawn, 1 ms poll)', swapI),
+      rowOf('loadout POST /load', swapL),
+    ]);
+    const ready = median(readyL.map((r) => r.fromListening));
+    const share = median(swapL) - median(swapI);
+    const v = (ok) => (ok ? 'met' : 'MISSED');
+    console.log(`loadout: ready ${fmt(ready)} ms after listening (target <= ${TARGETS.readyMs}) ${v(ready <= TARGETS.readyMs)}; own share of a group swap ${fmt(share)} ms (target <= ${TARGETS.swapShareMs}) ${v(share <= TARGETS.swapShareMs)}`);
+    return {
+      ready: { loadout: stats(readyL.map((r) => r.fromListening)), direct: stats(readyD.map((r) => r.fromListening)) },
+      loading: { loadout: stats(loadingL.map((r) => r.fromHealthy)), direct: stats(loadingD.map((r) => r.fromHealthy)) },
+      swap: { loadout: stats(swapL), ideal: stats(swapI), share },
+    };
   } finally {
     dir.remove();
   }

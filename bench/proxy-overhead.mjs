@@ -1,74 +1,83 @@
 #!/usr/bin/env node
-// Proxy overhead: one loaded backend called directly (its own port) and through Loadout's
-// /v1/chat/completions, alternating in blocks so that drift hits both paths alike.
-//   1. latency of small non-streaming requests, sequential, keep-alive on both paths;
-//   2. throughput of a large streamed answer (--stream-chunks 2000 --chunk-delay 0).
-//   node bench/proxy-overhead.mjs [--requests 2000] [--warmup 200] [--streams 30] [--stream-chunks 2000]
-import { request } from 'node:http';
-import {
-  SERVE, flag, fmt, httpOk, keepAliveAgent, median, mono, percentile, requireBuild, startChild, table,
-  tempDir, writeConfig, http,
-  main,
-} from './lib.mjs';
+// Proxy overhead from the client's point of view (request leaving -> last byte arriving). One loaded
+// backend is called four ways in the same run, in alternating blocks so drift hits all alike:
+//   direct   the backend's own port;
+//   splice   a raw TCP splice in front of it (net.connect piping both ways): the floor of any proxy;
+//   naive    a ~20-line node:http proxy (keep-alive agent, pipes);
+//   loadout  Loadout's /v1/chat/completions.
+// Figures: 1. added latency of small sequential requests (p50 against direct); 2. a 64-way burst,
+// throughput against direct; 3. one long streamed answer, throughput against direct; 4. Loadout's RSS
+// after warm-up and after all of it.
+//   node bench/proxy-overhead.mjs [--requests 2000] [--warmup 300] [--burst 64] [--burst-requests 3200]
+//     [--rounds 3] [--streams 5] [--stream-chunks 20000]
+// LOADOUT_BENCH_AB_DIST=/path/to/dist adds a row `loadout-ab`: a second engine from that build (with its
+// own backend process, same flags), measured in the same alternating blocks (A/B of a change).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BENCH_DIR, SERVE, cpuMsOf, flag, fmt, httpOk, main, median, percentile, requireBuild, startChild, table, tempDir, writeConfig, mib } from './lib.mjs';
+import { RawClient, burst, postBytes } from './raw-client.mjs';
 
 const REQUESTS = flag('requests', 2000);
-const WARMUP = flag('warmup', 200);
-const STREAMS = flag('streams', 30);
-const STREAM_CHUNKS = flag('stream-chunks', 2000);
+const WARMUP = flag('warmup', 300);
+const BURST = flag('burst', 64);
+const BURST_REQUESTS = flag('burst-requests', 3200);
+const ROUNDS = flag('rounds', 3);
+const STREAMS = flag('streams', 5);
+const STREAM_CHUNKS = flag('stream-chunks', 20000);
 const BLOCK = 100;
+const CALIBRATION = join(BENCH_DIR, 'fixtures', 'calibration-proxy.mjs');
+
+export const TARGETS = { added50Ms: 0.3, burstRatio: 0.8, streamRatio: 0.95, rssGrowthMiB: 5 };
 
 const SMALL = { model: 'm', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 };
 const BIG = { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true };
 
-/** Streams one answer; resolves { bytes, events, ms, ttfbMs }. */
-function stream(url, agent) {
-  return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const payload = JSON.stringify(BIG);
-    const t0 = mono();
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      let bytes = 0;
-      let events = 0;
-      let ttfb = null;
-      res.on('data', (c) => {
-        if (ttfb === null) ttfb = mono() - t0;
-        bytes += c.length;
-        // SSE events end with a blank line; count "\n\n" without decoding the chunk.
-        for (let i = c.indexOf(10); i >= 0 && i < c.length - 1; i = c.indexOf(10, i + 1)) if (c[i + 1] === 10) events++;
-      });
-      res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error(`stream: HTTP ${res.statusCode}`));
-        resolve({ bytes, events, ms: mono() - t0, ttfbMs: ttfb });
-      });
-      res.on('error', reject);
-    });
-    req.setTimeout(60_000, () => req.destroy(new Error('stream timed out')));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 async function latency(paths) {
   const samples = Object.fromEntries(paths.map((p) => [p.label, []]));
-  // Warm-up: JIT, sockets, the backend's and the proxy's first requests.
-  for (const p of paths) for (let i = 0; i < WARMUP; i++) await httpOk(p.url, { method: 'POST', body: SMALL, agent: p.agent });
+  const cpu = Object.fromEntries(paths.map((p) => [p.label, 0]));
+  const clients = await Promise.all(paths.map((p) => RawClient.open(p.url)));
+  const once = async (i) => {
+    const r = await clients[i].send(paths[i].small);
+    if (r.status !== 200) throw new Error(`${paths[i].label}: HTTP ${r.status}`);
+    return r.ms;
+  };
+  for (let i = 0; i < paths.length; i++) for (let n = 0; n < WARMUP; n++) await once(i);
   for (let done = 0; done < REQUESTS; done += BLOCK) {
-    const n = Math.min(BLOCK, REQUESTS - done);
-    for (const p of paths) {
-      for (let i = 0; i < n; i++) {
-        const r = await http(p.url, { method: 'POST', body: SMALL, agent: p.agent });
-        if (r.status !== 200) throw new Error(`${p.label}: HTTP ${r.status} ${r.body.slice(0, 300)}`);
-        samples[p.label].push(r.ms);
-      }
+    for (let i = 0; i < paths.length; i++) {
+      const before = cpuMsOf(paths[i].pid);
+      for (let n = 0; n < Math.min(BLOCK, REQUESTS - done); n++) samples[paths[i].label].push(await once(i));
+      cpu[paths[i].label] += cpuMsOf(paths[i].pid) - before;
     }
   }
-  return samples;
+  for (const c of clients) c.close();
+  return { samples, cpu };
 }
 
-async function throughput(paths) {
+async function bursts(paths) {
   const out = Object.fromEntries(paths.map((p) => [p.label, []]));
-  for (const p of paths) await stream(p.url, p.agent); // warm-up
-  for (let i = 0; i < STREAMS; i++) for (const p of paths) out[p.label].push(await stream(p.url, p.agent));
+  for (const p of paths) await burst(p.url, p.small, BURST, BURST * 4); // warm-up: sockets, JIT
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const p of paths) {
+      const b = await burst(p.url, p.small, BURST, BURST_REQUESTS);
+      if (b.failed) throw new Error(`${p.label}: ${b.failed} of the burst's requests failed`);
+      out[p.label].push(b.rps);
+    }
+  }
+  return out;
+}
+
+async function streams(paths) {
+  const out = Object.fromEntries(paths.map((p) => [p.label, []]));
+  const clients = await Promise.all(paths.map((p) => RawClient.open(p.url)));
+  for (let i = 0; i < paths.length; i++) await clients[i].send(paths[i].big); // warm-up
+  for (let s = 0; s < STREAMS; s++) {
+    for (let i = 0; i < paths.length; i++) {
+      const r = await clients[i].send(paths[i].big);
+      if (r.status !== 200) throw new Error(`${paths[i].label} stream: HTTP ${r.status}`);
+      out[paths[i].label].push(r);
+    }
+  }
+  for (const c of clients) c.close();
   return out;
 }
 
@@ -77,40 +86,92 @@ export async function run() {
   const dir = tempDir('proxy');
   const configFile = writeConfig(dir.path, { m: `--stream-chunks ${STREAM_CHUNKS} --chunk-delay 0` });
   const engine = await startChild(SERVE, [configFile]);
+  const helpers = [];
   try {
     const view = JSON.parse((await httpOk(`${engine.url}/api/models/m/load`, { method: 'POST', body: {} })).body);
-    const paths = [
-      { label: 'direct', url: `http://127.0.0.1:${view.port}/v1/chat/completions`, agent: keepAliveAgent() },
-      { label: 'loadout', url: `${engine.url}/v1/chat/completions`, agent: keepAliveAgent() },
-    ];
-
-    const lat = await latency(paths);
-    const [d, l] = [lat.direct, lat.loadout];
-    const row = (label, s) => [label, s.length, fmt(percentile(s, 1), 3), fmt(median(s), 3), fmt(percentile(s, 90), 3), fmt(percentile(s, 99), 3), fmt(Math.max(...s), 3)];
-    table(`small non-streaming /v1/chat/completions, sequential, keep-alive (ms), ${REQUESTS} each after ${WARMUP} warm-up`, ['path', 'n', 'p1', 'p50', 'p90', 'p99', 'max'], [row('direct', d), row('loadout', l)]);
-    const added50 = median(l) - median(d);
-    const added99 = percentile(l, 99) - percentile(d, 99);
-    console.log(`added p50: ${fmt(added50, 3)} ms (ratio ${fmt(median(l) / median(d))}x)   added p99: ${fmt(added99, 3)} ms   target: < 1 ms at p50 -> ${added50 < 1 ? 'MET' : 'MISSED'}`);
-
-    const tp = await throughput(paths);
-    const agg = (rs) => {
-      const bytes = rs.reduce((a, r) => a + r.bytes, 0);
-      const events = rs.reduce((a, r) => a + r.events, 0);
-      const ms = rs.reduce((a, r) => a + r.ms, 0);
-      return { mbps: bytes / 1e6 / (ms / 1000), evps: events / (ms / 1000), perStream: median(rs.map((r) => r.ms)), ttfb: median(rs.map((r) => r.ttfbMs)), size: rs[0].bytes, events: rs[0].events };
+    const abDist = process.env.LOADOUT_BENCH_AB_DIST;
+    const abDir = join(dir.path, 'ab');
+    if (abDist) mkdirSync(abDir);
+    const ab = abDist ? await startChild(SERVE, [writeConfig(abDir, { m: `--stream-chunks ${STREAM_CHUNKS} --chunk-delay 0` })], { env: { ...process.env, LOADOUT_BENCH_DIST: abDist } }) : null;
+    if (ab) {
+      helpers.push(ab);
+      await httpOk(`${ab.url}/api/models/m/load`, { method: 'POST', body: {} });
+    }
+    const backend = `http://127.0.0.1:${view.port}`;
+    const [splice, naive] = [await startChild(CALIBRATION, ['splice', String(view.port)]), await startChild(CALIBRATION, ['naive', String(view.port)])];
+    helpers.push(splice, naive);
+    // pid: the process whose CPU the path costs (the backend's own for direct, else the proxy's).
+    const path = (label, base, pid) => {
+      const url = `${base}/v1/chat/completions`;
+      return { label, url, pid, small: postBytes(url, SMALL), big: postBytes(url, BIG) };
     };
-    const [sd, sl] = [agg(tp.direct), agg(tp.loadout)];
+    const paths = [path('direct', backend, view.pid), path('splice', splice.url, splice.pid), path('naive', naive.url, naive.pid), path('loadout', engine.url, engine.pid), ...(ab ? [path('loadout-ab', ab.url, ab.pid)] : [])];
+    const others = paths.slice(1);
+
+    // Warm-up pass of every phase (burst, streams), then the RSS that the rest must not grow.
+    for (const p of paths) {
+      await burst(p.url, p.small, BURST, BURST * 8);
+      const c = await RawClient.open(p.url);
+      for (let i = 0; i < 2; i++) await c.send(p.big);
+      c.close();
+    }
+    const memWarm = await engine.mem(true);
+    const rssWarm = memWarm.rss;
+
+    const { samples: lat, cpu } = await latency(paths);
+    const d50 = median(lat.direct);
+    const cpuUs = (label) => (cpu[label] * 1000) / REQUESTS;
+    const row = (label) => {
+      const s = lat[label];
+      return [label, s.length, fmt(percentile(s, 1), 3), fmt(median(s), 3), fmt(percentile(s, 90), 3), fmt(percentile(s, 99), 3), label === 'direct' ? '-' : `+${fmt(median(s) - d50, 3)}`, fmt(cpuUs(label), 0)];
+    };
     table(
-      `streamed answer: ${STREAM_CHUNKS} chunks (${fmt(sd.size / 1e3, 0)} kB, ${sd.events} SSE events), --chunk-delay 0, ${STREAMS} streams each`,
-      ['path', 'MB/s', 'events/s', 'p50 ms/stream', 'p50 ttfb ms'],
-      [['direct', sd], ['loadout', sl]].map(([label, s]) => [label, fmt(s.mbps, 1), fmt(s.evps, 0), fmt(s.perStream), fmt(s.ttfb, 3)]),
+      `latency: small non-streaming chat, sequential, one keep-alive socket per path (ms), ${REQUESTS} each after ${WARMUP} warm-up; CPU: the path's own process (direct: the backend), µs per request`,
+      ['path', 'n', 'p1', 'p50', 'p90', 'p99', 'added p50', 'CPU µs/req'],
+      paths.map((p) => row(p.label)),
     );
-    if (sl.size !== sd.size || sl.events !== sd.events) console.log(`WARNING: proxied stream differs: ${sl.size} B / ${sl.events} events vs ${sd.size} B / ${sd.events} events`);
-    const ratio = sl.mbps / sd.mbps;
-    console.log(`streaming throughput loadout/direct: ${fmt(ratio * 100, 1)} %   target: >= 90 % -> ${ratio >= 0.9 ? 'MET' : 'MISSED'}`);
-    for (const p of paths) p.agent.destroy();
-    return { latency: { directP50: median(d), loadoutP50: median(l), directP99: percentile(d, 99), loadoutP99: percentile(l, 99), added50 }, stream: { direct: sd, loadout: sl, ratio } };
+
+    const b = await bursts(paths);
+    const bd = median(b.direct);
+    table(`${BURST}-way burst: ${BURST} connections kept full, ${BURST_REQUESTS} requests a round, ${ROUNDS} rounds (req/s, median round)`, ['path', 'req/s', 'vs direct'], paths.map((p) => [p.label, fmt(median(b[p.label]), 0), fmt(median(b[p.label]) / bd)]));
+
+    const st = await streams(paths);
+    const sd = median(st.direct.map((r) => r.ms));
+    const size = st.direct[0].bytes;
+    for (const p of others) if (st[p.label].some((r) => r.bytes !== size)) throw new Error(`${p.label}: the stream's body differs in size from direct's (${size} B)`);
+    table(
+      `stream: one answer of ${STREAM_CHUNKS} chunks (${fmt(size / 1e6, 2)} MB), --chunk-delay 0, ${STREAMS} each (median)`,
+      ['path', 'ms', 'MB/s', 'ttfb ms', 'vs direct'],
+      paths.map((p) => {
+        const ms = median(st[p.label].map((r) => r.ms));
+        return [p.label, fmt(ms, 1), fmt(size / 1e6 / (ms / 1000), 1), fmt(median(st[p.label].map((r) => r.ttfbMs)), 3), fmt(sd / ms)];
+      }),
+    );
+
+    const memEnd = await engine.mem(true);
+    const rssEnd = memEnd.rss;
+    console.log(`\nLoadout RSS: ${fmt(mib(rssWarm), 1)} MiB after warm-up, ${fmt(mib(rssEnd), 1)} MiB after the run (+${fmt(mib(rssEnd - rssWarm), 1)} MiB); V8 heap used after GC ${fmt(mib(memWarm.heapUsed), 1)} -> ${fmt(mib(memEnd.heapUsed), 1)} MiB`);
+
+    const result = {};
+    for (const p of paths) {
+      result[p.label] = {
+        p50: median(lat[p.label]),
+        p99: percentile(lat[p.label], 99),
+        added50: median(lat[p.label]) - d50,
+        cpuUsPerRequest: cpuUs(p.label),
+        burstRps: median(b[p.label]),
+        burstRatio: median(b[p.label]) / bd,
+        streamMs: median(st[p.label].map((r) => r.ms)),
+        streamRatio: sd / median(st[p.label].map((r) => r.ms)),
+      };
+    }
+    result.rss = { warm: rssWarm, end: rssEnd, heapWarm: memWarm.heapUsed, heapEnd: memEnd.heapUsed };
+    const l = result.loadout;
+    const v = (ok) => (ok ? 'met' : 'MISSED');
+    console.log(`loadout: added p50 ${fmt(l.added50, 3)} ms (target <= ${TARGETS.added50Ms}) ${v(l.added50 <= TARGETS.added50Ms)}; burst ${fmt(l.burstRatio)} of direct (>= ${TARGETS.burstRatio}) ${v(l.burstRatio >= TARGETS.burstRatio)}; stream ${fmt(l.streamRatio)} (>= ${TARGETS.streamRatio}) ${v(l.streamRatio >= TARGETS.streamRatio)}`);
+    return result;
   } finally {
+    await Promise.all(helpers.map((h) => h.stop()));
     await engine.stop();
     dir.remove();
   }

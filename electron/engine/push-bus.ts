@@ -33,6 +33,9 @@ export class PushBus<K> {
 
   /** Schedules a `model` push for `key`. */
   changed(key: K): void {
+    // Nobody listening (a headless server with no dashboard open): no push to build, and no extra
+    // turn of the event loop on every request.
+    if (this.listeners.size === 0) return;
     this.dirty.add(key);
     if (this.scheduled) return;
     this.scheduled = true;

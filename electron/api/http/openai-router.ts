@@ -1,10 +1,13 @@
-import { Agent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
 import { LoadoutError } from '../../../shared/errors.js';
 import type { Engine, Lease } from '../../engine/engine.js';
 import { acquireWithLoadingState } from './loading-state.js';
 import { applyRequestRules, RequestGate } from './request-rules.js';
 import { requestedModel } from './requested-model.js';
 import { readBody, sendError, sendJson } from './respond.js';
+import { UpstreamPools } from './upstream-pool.js';
+import { UpstreamRelay, UpstreamTimeout } from './upstream-relay.js';
 import { forwardHeaders, upstreamPath } from './upstream-request.js';
 
 /**
@@ -13,7 +16,7 @@ import { forwardHeaders, upstreamPath } from './upstream-request.js';
  * in flight until the last byte reaches the client; a client that goes away aborts the upstream request.
  */
 export class OpenAiRouter {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1000 });
+  private readonly pools = new UpstreamPools();
   private readonly gate: RequestGate;
 
   /** `onRouted` learns which configured model a request went to (the request metrics label it). */
@@ -25,7 +28,7 @@ export class OpenAiRouter {
   }
 
   dispose(): void {
-    this.agent.destroy();
+    void this.pools.close();
   }
 
   listModels(res: ServerResponse): void {
@@ -76,59 +79,17 @@ export class OpenAiRouter {
   }
 
   /**
-   * Proxies one attempt. Resolves once the answer has started (null: from then on the relay owns the
-   * response and the lease), or with the error that happened before any response byte.
+   * Proxies one attempt through the instance's connection pool. Resolves once the answer has started
+   * (null: from then on the relay owns the response and the lease), or with the error that happened
+   * before any response byte.
    */
   private forward(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer, lease: Lease, responseTimeoutMs: number | null): Promise<Error | null> {
     return new Promise((resolve) => {
-      let answered = false;
-      let timer: NodeJS.Timeout | null = null;
-      const upstream = httpRequest({
-        host: '127.0.0.1',
-        port: lease.instance.port,
-        method: req.method,
-        path: upstreamPath(url),
-        headers: { ...forwardHeaders(req.headers), 'content-length': String(body.length) },
-        agent: this.agent,
-      });
-      const onClientClose = () => {
-        if (!answered) upstream.destroy();
-      };
-      res.on('close', onClientClose);
-      upstream.on('socket', (socket) => {
-        socket.setNoDelay(true);
-        if (!socket.connecting) return;
-        const t = setTimeout(() => upstream.destroy(new Error(`could not connect within ${CONNECT_TIMEOUT_MS / 1000}s`)), CONNECT_TIMEOUT_MS);
-        socket.once('connect', () => clearTimeout(t));
-        socket.once('close', () => clearTimeout(t));
-      });
-      if (responseTimeoutMs) {
-        timer = setTimeout(() => upstream.destroy(new UpstreamTimeout(`no response within response_timeout ${responseTimeoutMs / 1000}s`)), responseTimeoutMs);
-      }
-      upstream.on('response', (up) => {
-        answered = true;
-        if (timer) clearTimeout(timer);
-        res.off('close', onClientClose);
-        const failed = (up.statusCode ?? 502) >= 500;
-        res.on('close', () => {
-          // Finished or aborted by the client: either way the request is no longer in flight.
-          if (!res.writableFinished) up.destroy();
-          lease.release(failed || !up.complete ? 'failed' : 'ok');
-        });
-        // Headers are already out when the client was kept posted on the load (send_loading_state).
-        if (!res.headersSent) {
-          res.writeHead(up.statusCode ?? 502, forwardHeaders(up.headers));
-          res.flushHeaders();
-        }
-        relay(up, res, () => lease.instance.cutReason ?? `${lease.model} backend closed the stream before it ended`);
-        resolve(null);
-      });
-      upstream.on('error', (err) => {
-        if (timer) clearTimeout(timer);
-        res.off('close', onClientClose);
-        if (!answered) resolve(err);
-      });
-      upstream.end(body);
+      const relay = new UpstreamRelay(res, lease, responseTimeoutMs, resolve);
+      this.pools.of(lease.instance).dispatch(
+        { method: req.method as Dispatcher.HttpMethod, path: upstreamPath(url), headers: forwardHeaders(req.headers), body, headersTimeout: responseTimeoutMs ?? 0, bodyTimeout: 0 },
+        relay,
+      );
     });
   }
 
@@ -154,51 +115,6 @@ export class OpenAiRouter {
     const code = inst.recycled ? 'unhealthy' : 'backend_error';
     sendError(res, new LoadoutError(code, tail.length ? `${why}\n${tail.slice(-5).join('\n')}` : why, { exit_code: exit?.exitCode ?? null, log_tail: tail }));
   }
-}
-
-const CONNECT_TIMEOUT_MS = 5000;
-
-class UpstreamTimeout extends Error {}
-
-/**
- * Passes the backend's answer on as it arrives. Chunks that arrive in one socket read go out as one
- * write (a microtask later, so no token waits): piping wrote each small SSE event as its own chunk
- * frame, and that per-write cost held streaming throughput to about two thirds of a direct connection.
- * A stream the backend cuts (it died or was stopped) ends with an OpenAI-style error event, so clients
- * see why instead of a bare `terminated`.
- */
-function relay(up: IncomingMessage, res: ServerResponse, cutReason: () => string): void {
-  let pending: Buffer[] = [];
-  let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    if (pending.length === 0 || res.destroyed) return;
-    const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
-    pending = [];
-    if (!res.write(chunk)) {
-      up.pause();
-      res.once('drain', () => up.resume());
-    }
-  };
-  up.on('data', (c: Buffer) => {
-    pending.push(c);
-    if (!scheduled) {
-      scheduled = true;
-      queueMicrotask(flush);
-    }
-  });
-  up.on('end', () => {
-    flush();
-    res.end();
-  });
-  up.on('error', () => undefined); // handled on close
-  up.on('close', () => {
-    if (up.complete || res.writableEnded || res.destroyed) return;
-    flush();
-    if (!String(up.headers['content-type'] ?? '').includes('text/event-stream')) return void res.destroy();
-    const error = { message: cutReason(), type: 'server_error', code: 'backend_error' };
-    res.end(`\n\ndata: ${JSON.stringify({ error })}\n\n`);
-  });
 }
 
 function waitForExit(lease: Lease, ms: number): Promise<{ exitCode: number | null; signal: string | null } | null> {

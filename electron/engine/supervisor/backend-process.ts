@@ -155,8 +155,11 @@ export class BackendProcess {
       case 'ready': {
         if (this.stopRequested) return this.fail('aborted', 'the backend was stopped before it was ready', await this.exited);
         const loadMs = deps.clock.now() - spawnedAt;
-        this.log.info('backend ready', { pid: spawned, port: spec.port, load_ms: loadMs });
-        this.trackEscapees();
+        // The /proc walk and the log line come after the caller learned of the ready backend.
+        setImmediate(() => {
+          this.log.info('backend ready', { pid: spawned, port: spec.port, load_ms: loadMs });
+          this.trackEscapees();
+        });
         return { ok: true, loadMs };
       }
       case 'exited': {

@@ -24,7 +24,15 @@ interface Writer {
   dropped: number;
   size: number | null;
   running: Promise<void> | null;
+  /** Ends the batching pause of a pending write at once (flush). */
+  kick: (() => void) | null;
 }
+
+/**
+ * Lines are gathered this long before a write: a backend that logs a line per request (llama-server
+ * does) would otherwise cost an open, append and close on every request it serves.
+ */
+const BATCH_MS = 50;
 
 /** The file name for a model: names may hold characters a file name must not. */
 export function logFileName(model: string): string {
@@ -38,7 +46,7 @@ export function formatLogLine(line: LogLine): string {
 
 /**
  * Backend output on disk, per model, bounded and rotated (`<model>.log`, `.1` … `.keep`), next to the
- * in-memory ring of LogStore. Lines are queued and appended in batches by one async write per model,
+ * in-memory ring of LogStore. Lines are queued and appended in batches (gathered for BATCH_MS) by one async write per model,
  * so a backend flooding its output never waits on the disk; when the disk falls behind by more than
  * the files could hold, the oldest queued lines are dropped and the gap is written down.
  */
@@ -75,6 +83,7 @@ export class LogFiles {
   /** Resolves once everything queued so far is on disk. */
   async flush(): Promise<void> {
     for (;;) {
+      for (const w of this.writers.values()) w.kick?.();
       const running = [...this.writers.values()].map((w) => w.running).filter((p): p is Promise<void> => p !== null);
       if (running.length === 0) return;
       await Promise.all(running);
@@ -83,7 +92,7 @@ export class LogFiles {
 
   private enqueue(model: string, text: string): void {
     let w = this.writers.get(model);
-    if (!w) this.writers.set(model, (w = { file: this.fileFor(model), pending: [], pendingBytes: 0, dropped: 0, size: null, running: null }));
+    if (!w) this.writers.set(model, (w = { file: this.fileFor(model), pending: [], pendingBytes: 0, dropped: 0, size: null, running: null, kick: null }));
     w.pending.push(text);
     w.pendingBytes += Buffer.byteLength(text);
     // More than the files can hold would be rotated away anyway: drop the oldest half, note the gap.
@@ -97,6 +106,15 @@ export class LogFiles {
 
   private async drain(w: Writer): Promise<void> {
     try {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => w.kick?.(), BATCH_MS);
+        timer.unref();
+        w.kick = () => {
+          clearTimeout(timer);
+          w.kick = null;
+          resolve();
+        };
+      });
       this.dirReady ??= mkdir(this.dir, { recursive: true });
       await this.dirReady;
       w.size ??= await stat(w.file).then((s) => s.size, () => 0);

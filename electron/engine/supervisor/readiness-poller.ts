@@ -1,8 +1,8 @@
 import type { Clock, Timer } from '../platform/clock.js';
 import { probeHealthDetail } from './health-probe.js';
 
-/** First gap between probes; it grows ×1.5 up to MAX_GAP_MS. */
-const FIRST_GAP_MS = 2;
+/** First gap between probes; it doubles up to MAX_GAP_MS (1, 2, 4, 8, 16, 25, 25… ms). */
+const FIRST_GAP_MS = 1;
 const MAX_GAP_MS = 25;
 /** Output kicks a probe at once, but a backend printing thousands of lines must not turn into a probe storm. */
 const MIN_GAP_MS = 2;
@@ -47,7 +47,7 @@ export class ReadinessPoller {
       this.reason = result.reason;
       const wait = this.kicked ? Math.max(0, MIN_GAP_MS - (this.clock.now() - started)) : gap;
       await this.pause(wait, signal);
-      gap = Math.min(gap * 1.5, MAX_GAP_MS);
+      gap = Math.min(gap * 2, MAX_GAP_MS);
     }
     return false;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { multipartModel, requestedModel } from '../../../electron/api/http/requested-model.js';
+import { multipartModel, requestedModel, scanModel } from '../../../electron/api/http/requested-model.js';
 
 const URL_NONE = new URL('http://x/v1/audio/transcriptions');
 const MULTIPART = 'multipart/form-data; boundary=XyZ';
@@ -48,5 +48,39 @@ describe('requestedModel', () => {
     expect(multipartModel(adversarial)).toBeNull();
     const withValue = Buffer.concat([adversarial, Buffer.from('\r\nfound\r\n')]);
     expect(multipartModel(withValue)).toBe('found');
+  });
+});
+
+describe('scanModel (the fast path of the JSON model field)', () => {
+  const scan = (text: string) => scanModel(Buffer.from(text, 'utf8'));
+
+  it('finds the top-level model wherever it is, skipping strings, nested objects and arrays', () => {
+    expect(scan('{"model":"chat"}')).toBe('chat');
+    expect(scan(' {\n "messages": [{"role":"user","content":"say \\"model\\": \\"x\\" {["}], "n": 1, "model" : "qwen-ü"}')).toBe('qwen-ü');
+    expect(scan('{"options":{"model":"inner"},"model":"outer"}')).toBe('outer');
+    expect(scan('{"a":"\\\\","model":"after-escaped-backslash"}')).toBe('after-escaped-backslash');
+  });
+
+  it('gives up (the caller parses) on what it does not expect', () => {
+    expect(scan('{"messages":[]}')).toBeUndefined(); // no model
+    expect(scan('{"model":null}')).toBeUndefined();
+    expect(scan('{"model":"a\\u0062"}')).toBeUndefined(); // an escape in the value
+    expect(scan('["model","x"]')).toBeUndefined();
+    expect(scan('{"model":"unterminated')).toBeUndefined();
+    expect(scan('{nope')).toBeUndefined();
+  });
+
+  it('agrees with JSON.parse on every body where it answers', () => {
+    const bodies = [
+      { model: 'm', messages: [{ role: 'user', content: 'hi "model": "no"' }] },
+      { messages: [{ content: '}]{[' }], stream: true, model: 'last' },
+      { nested: { model: 'x', deeper: [{ model: 'y' }] }, model: 'top' },
+      { model: 'with spaces and ünïcödé' },
+    ];
+    for (const b of bodies) {
+      const text = JSON.stringify(b, null, b.model === 'top' ? 2 : undefined);
+      expect(scan(text)).toBe(b.model);
+      expect(requestedModel(Buffer.from(text), 'application/json', URL_NONE)).toBe(b.model);
+    }
   });
 });
