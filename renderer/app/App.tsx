@@ -16,6 +16,7 @@ export function App() {
       <ConnectionBanner />
       <ConfigBanner />
       <ConfigWarningsBanner />
+      <Toasts />
       <main className="grid">
         <div className="area-models"><ModelsTable /></div>
         <div className="area-vram"><VramPanel /></div>
@@ -24,7 +25,6 @@ export function App() {
         <div className="area-logs"><LogsPanel /></div>
         <div className="area-settings"><SettingsForm /></div>
       </main>
-      <Toasts />
     </div>
   );
 }

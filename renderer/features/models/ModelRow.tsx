@@ -54,20 +54,20 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
           </button>
         ) : null}
       </th>
-      <td><StateBadge state={displayState(model)} /></td>
-      <td className="num">
+      <td data-label="State"><StateBadge state={displayState(model)} /></td>
+      <td className="num" data-label="In-flight">
         {model.inflight > 0 ? model.inflight : <span className="faint">0</span>}
         {model.queued > 0 ? <span className="chip" title="requests waiting for this model">+{model.queued} queued</span> : null}
       </td>
-      <td className="num">
+      <td className="num" data-label="Idle in">
         {/* The engine sets idle_deadline only where an idle unload is pending (not pinned, not busy). */}
         {model.idle_deadline ? <IdleCountdown deadline={model.idle_deadline} /> : <span className="faint">—</span>}
       </td>
-      <td className="num">{mem ? `${humanBytes(mem.bytes)}${mem.kind === 'RAM' ? ' RAM' : ''}` : <span className="faint">—</span>}</td>
-      <td className="col-groups">
+      <td className="num" data-label="VRAM">{mem ? `${humanBytes(mem.bytes)}${mem.kind === 'RAM' ? ' RAM' : ''}` : <span className="faint">—</span>}</td>
+      <td className="col-groups" data-label="Groups">
         {model.groups.length === 0 ? <span className="faint">—</span> : model.groups.map((g) => <span key={g} className="chip">{g}</span>)}
       </td>
-      <td>
+      <td data-label="Load or unload">
         {up ? (
           <button type="button" className="btn btn-small action-btn" aria-label={`Unload ${name}`} disabled={working || model.state === 'stopping'} aria-busy={pending === 'unload' || undefined} onClick={() => void actions.unload(name)}>
             {pending === 'unload' ? 'Unloading…' : 'Unload'}
@@ -78,20 +78,20 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
           </button>
         )}
       </td>
-      <td>
+      <td data-label="Pinned">
         <PinSwitch name={name} pinned={model.pinned} busy={pending === 'pin'} onChange={(p) => void actions.setPinned(name, p)} />
       </td>
-      <td className="col-error">
+      <td className="col-error" data-label="Last error">
         {error ? (
           <button
             type="button"
             className="error-link"
-            aria-label={`Show error for ${name}`}
             aria-expanded={errorOpen}
             aria-controls={errorOpen ? 'model-error-details' : undefined}
             title={error.message}
             onClick={() => onToggleError(name)}
           >
+            <span className="visually-hidden">Show error for {name}: </span>
             {model.cooldown_until ? <span className="chip">retry in <IdleCountdown deadline={model.cooldown_until} /></span> : null}
             {error.exit_code !== null ? <span className="chip chip-bad">exit {error.exit_code}</span> : null}
             <span className="error-text">{error.message}</span>
@@ -100,7 +100,7 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
           <span className="faint">—</span>
         )}
       </td>
-      <td>
+      <td data-label="Logs">
         <button type="button" className="btn btn-ghost btn-small" aria-label={`Show logs for ${name}`} aria-pressed={following} title="Show logs" onClick={() => actions.followLogs(name)}>
           <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">
             <path d="M2 3h10M2 6h10M2 9h6M2 12h8" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />

@@ -1,0 +1,210 @@
+// Accessibility and layout of the dashboard served by a real `loadout serve`, with models in every
+// state that changes what a row shows (ready, starting, failed with an error, pinned, in a group),
+// events, logs, a toast, and two GPUs at warning and critical use: axe-core finds no serious or
+// critical violation at 390, 1024 and 1440 px in both themes, nothing scrolls sideways, every model
+// name is visible in full, and nothing that floats over the page covers a control.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expectNoBlockingViolations } from './a11y-axe.js';
+import { Stage, waitForText, waitUntil, WAIT_MS, type Dashboard } from './harness.js';
+
+const READY = 'qwen2.5-coder-14b-instruct';
+const PINNED = 'nomic-embed-text-v1.5';
+const GROUP_HOLDER = 'gemma-3-27b-it';
+const GROUP_OTHER = 'mistral-small-3.1-24b-instruct-2503-q4_k_m';
+const STARTING = 'llama-3.3-70b-instruct';
+const FAILED = 'phi-3.5-mini';
+const FAILURE = "error: failed to open GGUF file '/models/phi-3.5-mini-instruct-Q4_K_M.gguf': the file is truncated (read 1.2 GiB of 2.3 GiB); download it again or point the model at another file";
+const ALL = [READY, PINNED, GROUP_HOLDER, GROUP_OTHER, STARTING, FAILED];
+
+// GPU 0 is at 85.4 % (warning), GPU 1 at 95.5 % (critical), from other applications alone.
+const stage = new Stage({
+  gpus: 'NVIDIA GeForce RTX 4090:24576,NVIDIA RTX A5000:22000',
+  gpuBaseUsedMib: 21000,
+  // The starting model answers 503 for ten minutes; it must stay "starting" for the whole file.
+  watchdog: { health_timeout: '15m' },
+  models: {
+    [READY]: { aliases: ['coder'] },
+    [PINNED]: { pinned: true },
+    [GROUP_HOLDER]: { groups: ['big'] },
+    [GROUP_OTHER]: { groups: ['big'] },
+    [STARTING]: { args: '--loading-ms 600000' },
+    [FAILED]: { args: `--exit-at-start 1 --message ${JSON.stringify(FAILURE)}` },
+  },
+});
+let startingLoad: Promise<unknown> = Promise.resolve();
+
+beforeAll(async () => {
+  await stage.start();
+  for (const name of [READY, PINNED, GROUP_HOLDER]) expect((await stage.api('POST', `/api/models/${name}/load`)).status, `load ${name}`).toBe(200);
+  expect((await stage.api('POST', `/api/models/${FAILED}/load`)).status, `load ${FAILED}`).toBe(502);
+  // Answered only when the service stops the load; awaited in afterAll.
+  startingLoad = stage.api('POST', `/api/models/${STARTING}/load`).catch((e: unknown) => e);
+  await waitUntil(async () => (await stage.model(STARTING)).state === 'starting', `${STARTING} to be starting`);
+});
+
+afterAll(async () => {
+  const left = await stage.stop();
+  await startingLoad;
+  expect(left, 'backends still alive after the service stopped').toEqual([]);
+});
+
+const WIDTHS = [390, 1024, 1440] as const;
+const THEMES = ['light', 'dark'] as const;
+
+/** Waits until the page shows every model in the state the server reports and the Logs panel has lines. */
+async function settle(dash: Dashboard): Promise<void> {
+  await dash.waitState(READY, 'Ready');
+  await dash.waitState(PINNED, 'Ready');
+  await dash.waitState(GROUP_HOLDER, 'Ready');
+  await dash.waitState(GROUP_OTHER, 'Stopped');
+  await dash.waitState(STARTING, 'Starting');
+  await dash.waitState(FAILED, 'Failed');
+  await dash.eventRow('model_ready', READY).first().waitFor({ timeout: WAIT_MS });
+  await dash.page.getByRole('button', { name: `Show logs for ${READY}`, exact: true }).click();
+  await waitForText(dash.page.getByRole('log', { name: `Log of ${READY}` }).getByRole('listitem'), 'server is listening', 'the log of the ready model');
+  for (const name of ['GPU 0 · NVIDIA GeForce RTX 4090', 'GPU 1 · NVIDIA RTX A5000']) {
+    await dash.page.getByRole('heading', { name, exact: true }).waitFor({ timeout: WAIT_MS });
+  }
+}
+
+/** Model names that are hidden, cut off, or outside the viewport's width. */
+async function hiddenNames(page: Page): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of ALL) {
+    const cell = page.getByRole('rowheader').filter({ hasText: name }).first();
+    if (!(await cell.isVisible())) {
+      out.push(`${name}: not visible`);
+      continue;
+    }
+    // The name's own element: cut means its text needs more room than it has, either way.
+    const box = (await cell.evaluate(`(el) => {
+      const label = el.firstElementChild || el;
+      const r = label.getBoundingClientRect();
+      const cut = label.scrollWidth > label.clientWidth + 1 || label.scrollHeight > label.clientHeight + 1;
+      return { left: r.left, right: r.right, width: r.width, cut, vw: document.documentElement.clientWidth };
+    }`)) as { left: number; right: number; width: number; cut: boolean; vw: number };
+    if (box.width <= 0 || box.left < 0 || box.right > box.vw + 0.5) out.push(`${name}: spans ${box.left}..${box.right} of ${box.vw}px`);
+    if (box.cut) out.push(`${name}: truncated`);
+  }
+  return out;
+}
+
+/**
+ * Controls covered by anything that floats over the page (fixed elements and the notification
+ * region), checked at the top and the bottom of the page.
+ */
+async function coveredControls(page: Page): Promise<string[]> {
+  const check = `(() => {
+    const floating = [...document.querySelectorAll('body *')].filter((el) => getComputedStyle(el).position === 'fixed');
+    const region = document.querySelector('[aria-label="Notifications"]');
+    if (region) floating.push(region);
+    const controls = [...document.querySelectorAll('button, a[href], input, select, textarea, [tabindex], [role="log"]')];
+    // The part of an element that can be seen: its box cut by every ancestor that clips overflow.
+    const shown = (el) => {
+      const r = el.getBoundingClientRect();
+      let box = { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (getComputedStyle(p).overflow === 'visible') continue;
+        const q = p.getBoundingClientRect();
+        box = { left: Math.max(box.left, q.left), top: Math.max(box.top, q.top), right: Math.min(box.right, q.right), bottom: Math.min(box.bottom, q.bottom) };
+      }
+      return box;
+    };
+    const out = [];
+    for (const f of floating) {
+      const a = f.getBoundingClientRect();
+      if (a.width === 0 || a.height === 0) continue;
+      for (const c of controls) {
+        if (f.contains(c)) continue;
+        const b = shown(c);
+        if (b.right - b.left <= 0 || b.bottom - b.top <= 0) continue;
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 0.5 && h > 0.5) out.push((c.getAttribute('aria-label') || c.textContent || c.tagName).trim().slice(0, 60) + ' under ' + (f.getAttribute('aria-label') || f.className));
+      }
+    }
+    return out;
+  })()`;
+  await page.evaluate('window.scrollTo(0, 0)');
+  const top = (await page.evaluate(check)) as string[];
+  await page.evaluate('window.scrollTo(0, document.scrollingElement.scrollHeight)');
+  const bottom = (await page.evaluate(check)) as string[];
+  await page.evaluate('window.scrollTo(0, 0)');
+  return [...new Set([...top, ...bottom])];
+}
+
+/**
+ * Panels and dialogs other parts of the dashboard open: every collapsed disclosure (aria-expanded)
+ * is opened and checked, then every button that opens a dialog (aria-haspopup, or an "Add model"
+ * button) has its dialog checked and closed again.
+ */
+async function checkOpenables(dash: Dashboard, where: string): Promise<void> {
+  const page = dash.page;
+  const collapsed = page.locator('button[aria-expanded="false"]:visible');
+  const count = await collapsed.count();
+  for (let i = 0; i < count; i++) {
+    const b = collapsed.first();
+    if (!(await b.isVisible())) break;
+    await b.click();
+  }
+  if (count > 0) await expectNoBlockingViolations(page, `${where} with ${count} disclosure(s) opened`);
+
+  const openers = page.locator('button[aria-haspopup="dialog"]:visible').or(page.getByRole('button', { name: /^Add model/i }));
+  const n = await openers.count();
+  for (let i = 0; i < n; i++) {
+    const opener = openers.nth(i);
+    const name = (await opener.getAttribute('aria-label')) ?? (await opener.textContent()) ?? `dialog opener ${i}`;
+    await opener.click();
+    const dialog = page.getByRole('dialog').first();
+    await dialog.waitFor({ timeout: WAIT_MS });
+    await expectNoBlockingViolations(page, `${where}, dialog opened by "${name.trim()}"`);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  }
+}
+
+describe('accessibility and layout', () => {
+  for (const theme of THEMES) {
+    for (const width of WIDTHS) {
+      const where = `the dashboard at ${width} px, ${theme} theme`;
+      it(`${where}: no serious axe violations, names visible, nothing scrolls sideways or covers a control`, async () => {
+        const dash = await stage.open({ viewport: { width, height: 800 }, colorScheme: theme, bypassCsp: true });
+        try {
+          const page = dash.page;
+          expect(await page.evaluate('document.documentElement.dataset.theme')).toBe(theme);
+          await settle(dash);
+
+          // A failed action from the page raises a notification: it must not cover anything.
+          await page.getByRole('button', { name: `Load ${FAILED}`, exact: true }).click();
+          await page.getByRole('status', { name: 'Notifications' }).getByRole('listitem').first().waitFor({ timeout: WAIT_MS });
+
+          await expectNoBlockingViolations(page, where);
+          expect(await coveredControls(page), 'controls covered by floating elements').toEqual([]);
+          expect(await hiddenNames(page), 'model names not fully visible').toEqual([]);
+          if (width === 390) {
+            const scroll = (await page.evaluate('[document.scrollingElement.scrollWidth, window.innerWidth]')) as [number, number];
+            expect(scroll[0], `page is ${scroll[0]} px wide in a ${scroll[1]} px viewport`).toBeLessThanOrEqual(scroll[1]);
+          }
+
+          // Memory use is told in words as well as colour: GPU 0 is high, GPU 1 critical.
+          await waitForText(page.locator('.device').filter({ hasText: 'GPU 0' }), /High/, 'the warning label on GPU 0');
+          await waitForText(page.locator('.device').filter({ hasText: 'GPU 1' }), /Critical/, 'the critical label on GPU 1');
+
+          // The last error is never cut: its details show the whole message.
+          await page.getByRole('button', { name: new RegExp(`^Show error for ${FAILED.replace(/\./g, '\\.')}: `) }).click();
+          const details = page.getByRole('region', { name: `Error details for ${FAILED}` });
+          await waitForText(details, FAILURE, 'the full error message');
+          const clipped = await details.locator('.error-message').evaluate('(el) => el.scrollWidth > el.clientWidth + 1');
+          expect(clipped, 'the error message is cut sideways').toBe(false);
+          await expectNoBlockingViolations(page, `${where} with error details open`);
+
+          await checkOpenables(dash, where);
+        } finally {
+          await dash.close();
+        }
+        // Six axe runs over a full page per test on a shared machine.
+      }, 120_000);
+    }
+  }
+});
