@@ -2,7 +2,8 @@
 // state that changes what a row shows (ready, starting, failed with an error, pinned, in a group),
 // events, logs, a toast, and two GPUs at warning and critical use: axe-core finds no serious or
 // critical violation at 390, 1024 and 1440 px in both themes, nothing scrolls sideways, every model
-// name is visible in full, and nothing that floats over the page covers a control.
+// name is visible in full, every focus ring shows whole, and nothing that floats over the page covers
+// a control.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expectNoBlockingViolations } from './a11y-axe.js';
@@ -68,6 +69,15 @@ async function settle(dash: Dashboard): Promise<void> {
   }
 }
 
+/** What the page-side checks read of an element (the test's tsconfig has no DOM types). */
+interface Measured {
+  scrollWidth: number;
+  clientWidth: number;
+  scrollHeight: number;
+  clientHeight: number;
+  getBoundingClientRect(): { left: number; right: number; width: number };
+}
+
 /** Model names that are hidden, cut off, or outside the viewport's width. */
 async function hiddenNames(page: Page): Promise<string[]> {
   const out: string[] = [];
@@ -78,12 +88,12 @@ async function hiddenNames(page: Page): Promise<string[]> {
       continue;
     }
     // The name's own element: cut means its text needs more room than it has, either way.
-    const box = (await cell.evaluate(`(el) => {
-      const label = el.firstElementChild || el;
+    const box = await cell.evaluate((el) => {
+      const label = (el.firstElementChild ?? el) as unknown as Measured;
       const r = label.getBoundingClientRect();
       const cut = label.scrollWidth > label.clientWidth + 1 || label.scrollHeight > label.clientHeight + 1;
-      return { left: r.left, right: r.right, width: r.width, cut, vw: document.documentElement.clientWidth };
-    }`)) as { left: number; right: number; width: number; cut: boolean; vw: number };
+      return { left: r.left, right: r.right, width: r.width, cut, vw: el.ownerDocument.documentElement.clientWidth };
+    });
     if (box.width <= 0 || box.left < 0 || box.right > box.vw + 0.5) out.push(`${name}: spans ${box.left}..${box.right} of ${box.vw}px`);
     if (box.cut) out.push(`${name}: truncated`);
   }
@@ -135,6 +145,47 @@ async function coveredControls(page: Page): Promise<string[]> {
 }
 
 /**
+ * Walks the page with Tab and returns the controls whose focus ring is missing or cut at the side by a
+ * box that clips overflow (a table cell, a card). A ring cut at the top or bottom edge of a scrolled
+ * list is the browser scrolling the control just into view, not a styling fault, so only sides count.
+ */
+async function focusWalk(page: Page, maxStops = 120): Promise<{ visited: string[]; problems: string[] }> {
+  const probe = `(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const name = (el.getAttribute('aria-label') || el.textContent || el.tagName).trim().slice(0, 50);
+    const cs = getComputedStyle(el);
+    const width = parseFloat(cs.outlineWidth) || 0;
+    if (cs.outlineStyle === 'none' || width < 2) return { name, problem: 'no focus ring' };
+    const reach = Math.max(0, (parseFloat(cs.outlineOffset) || 0) + width);
+    const r = el.getBoundingClientRect();
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const pc = getComputedStyle(p);
+      if (pc.overflowX === 'visible') continue;
+      const q = p.getBoundingClientRect();
+      const left = q.left + (parseFloat(pc.borderLeftWidth) || 0);
+      const right = q.right - (parseFloat(pc.borderRightWidth) || 0);
+      if (r.left - reach < left - 0.5 || r.right + reach > right + 0.5) return { name, problem: 'ring cut by ' + (p.className || p.tagName) };
+    }
+    return { name, problem: '' };
+  })()`;
+  const problems: string[] = [];
+  const visited: string[] = [];
+  // A click on the header's empty corner puts the start of Tab navigation at the top of the page.
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.mouse.click(2, 2);
+  for (let i = 0; i < maxStops; i++) {
+    await page.keyboard.press('Tab');
+    const at = (await page.evaluate(probe)) as { name: string; problem: string } | null;
+    if (!at) break;
+    if (at.name === visited[0]) break;
+    visited.push(at.name);
+    if (at.problem) problems.push(`${at.name}: ${at.problem}`);
+  }
+  return { visited, problems };
+}
+
+/**
  * Panels and dialogs other parts of the dashboard open: every collapsed disclosure (aria-expanded)
  * is opened and checked, then every button that opens a dialog (aria-haspopup, or an "Add model"
  * button) has its dialog checked and closed again.
@@ -168,7 +219,7 @@ describe('accessibility and layout', () => {
   for (const theme of THEMES) {
     for (const width of WIDTHS) {
       const where = `the dashboard at ${width} px, ${theme} theme`;
-      it(`${where}: no serious axe violations, names visible, nothing scrolls sideways or covers a control`, async () => {
+      it(`${where}: no serious axe violations, names visible, focus rings whole, nothing scrolls sideways or covers a control`, async () => {
         const dash = await stage.open({ viewport: { width, height: 800 }, colorScheme: theme, bypassCsp: true });
         try {
           const page = dash.page;
@@ -187,6 +238,13 @@ describe('accessibility and layout', () => {
             expect(scroll[0], `page is ${scroll[0]} px wide in a ${scroll[1]} px viewport`).toBeLessThanOrEqual(scroll[1]);
           }
 
+          if (theme === 'light') {
+            const walk = await focusWalk(page);
+            // The walk reached every row's controls, then found each ring whole.
+            for (const name of ALL) expect(walk.visited, `Tab reaches the pin switch of ${name}`).toContain(`Pin ${name}`);
+            expect(walk.problems, 'controls without a visible focus ring').toEqual([]);
+          }
+
           // Memory use is told in words as well as colour: GPU 0 is high, GPU 1 critical.
           await waitForText(page.locator('.device').filter({ hasText: 'GPU 0' }), /High/, 'the warning label on GPU 0');
           await waitForText(page.locator('.device').filter({ hasText: 'GPU 1' }), /Critical/, 'the critical label on GPU 1');
@@ -195,7 +253,7 @@ describe('accessibility and layout', () => {
           await page.getByRole('button', { name: new RegExp(`^Show error for ${FAILED.replace(/\./g, '\\.')}: `) }).click();
           const details = page.getByRole('region', { name: `Error details for ${FAILED}` });
           await waitForText(details, FAILURE, 'the full error message');
-          const clipped = await details.locator('.error-message').evaluate('(el) => el.scrollWidth > el.clientWidth + 1');
+          const clipped = await details.locator('.error-message').evaluate((el) => (el as unknown as Measured).scrollWidth > (el as unknown as Measured).clientWidth + 1);
           expect(clipped, 'the error message is cut sideways').toBe(false);
           await expectNoBlockingViolations(page, `${where} with error details open`);
 
