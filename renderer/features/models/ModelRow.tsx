@@ -67,7 +67,7 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
       <td className="col-groups" data-label="Groups">
         {model.groups.length === 0 ? <span className="faint">—</span> : model.groups.map((g) => <span key={g} className="chip">{g}</span>)}
       </td>
-      <td data-label="Load or unload">
+      <td>
         {up ? (
           <button type="button" className="btn btn-small action-btn" aria-label={`Unload ${name}`} disabled={working || model.state === 'stopping'} aria-busy={pending === 'unload' || undefined} onClick={() => void actions.unload(name)}>
             {pending === 'unload' ? 'Unloading…' : 'Unload'}
@@ -81,7 +81,7 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
       <td data-label="Pinned">
         <PinSwitch name={name} pinned={model.pinned} busy={pending === 'pin'} onChange={(p) => void actions.setPinned(name, p)} />
       </td>
-      <td className="col-error" data-label="Last error">
+      <td className="col-error">
         {error ? (
           <button
             type="button"
