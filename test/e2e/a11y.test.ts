@@ -17,6 +17,8 @@ const STARTING = 'llama-3.3-70b-instruct';
 const FAILED = 'phi-3.5-mini';
 const FAILURE = "error: failed to open GGUF file '/models/phi-3.5-mini-instruct-Q4_K_M.gguf': the file is truncated (read 1.2 GiB of 2.3 GiB); download it again or point the model at another file";
 const ALL = [READY, PINNED, GROUP_HOLDER, GROUP_OTHER, STARTING, FAILED];
+/** The least width the row gives the last error's text: about fifteen characters a line. */
+const MIN_ERROR_TEXT_PX = 90;
 
 // GPU 0 is at 85.4 % (warning), GPU 1 at 95.5 % (critical), from other applications alone.
 const stage = new Stage({
@@ -136,7 +138,10 @@ async function coveredControls(page: Page): Promise<string[]> {
     }
     return out;
   })()`;
-  await page.evaluate('window.scrollTo(0, 0)');
+  // What floats for as long as the pointer or focus stays on a control (a tooltip) is not checked:
+  // only what stays on the page by itself.
+  await page.mouse.move(0, 0);
+  await page.evaluate('window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()');
   const top = (await page.evaluate(check)) as string[];
   await page.evaluate('window.scrollTo(0, document.scrollingElement.scrollHeight)');
   const bottom = (await page.evaluate(check)) as string[];
@@ -267,8 +272,15 @@ describe('accessibility and layout', () => {
           await waitForText(page.locator('.device').filter({ hasText: 'GPU 0' }), /High/, 'the warning label on GPU 0');
           await waitForText(page.locator('.device').filter({ hasText: 'GPU 1' }), /Critical/, 'the critical label on GPU 1');
 
-          // The last error is never cut: its details show the whole message.
-          await page.getByRole('button', { name: new RegExp(`^Show error for ${FAILED.replace(/\./g, '\\.')}: `) }).click();
+          // The row shows the start of the last error legibly (room for a few words on a line, not a
+          // sliver), and its details show the whole message.
+          const errorButton = page.getByRole('button', { name: new RegExp(`^Show error for ${FAILED.replace(/\./g, '\\.')}: `) });
+          const shown = await errorButton.evaluate((el) => {
+            const text = el.querySelector('.error-text') as unknown as Measured | null;
+            return text ? text.getBoundingClientRect().width : 0;
+          });
+          expect(shown, 'width of the last error text in the row (px)').toBeGreaterThanOrEqual(MIN_ERROR_TEXT_PX);
+          await errorButton.click();
           const details = page.getByRole('region', { name: `Error details for ${FAILED}` });
           await waitForText(details, FAILURE, 'the full error message');
           const clipped = await details.locator('.error-message').evaluate((el) => (el as unknown as Measured).scrollWidth > (el as unknown as Measured).clientWidth + 1);
