@@ -19,6 +19,7 @@ export function App() {
       <ConfigBanner />
       <ConfigWarningsBanner />
       <RefusalNotices />
+      <Toasts />
       <main className="grid">
         <div className="area-models"><ModelsTable /></div>
         <div className="area-vram"><VramPanel /></div>
@@ -27,7 +28,6 @@ export function App() {
         <div className="area-logs"><LogsPanel /></div>
         <div className="area-settings"><SettingsForm /></div>
       </main>
-      <Toasts />
       <AddModelDialog />
     </div>
   );

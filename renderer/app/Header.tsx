@@ -3,6 +3,8 @@ import { vramTotals } from '../store/selectors.js';
 import type { Connection } from '../store/state.js';
 import { formatPercent, formatUsage } from '../lib/format.js';
 import { AddModelButton } from '../features/add-model/AddModelButton.js';
+import { MEMORY_LEVEL_LABEL, worstMemoryLevel } from '../lib/memory-level.js';
+import { MemoryLevelLabel } from '../ui/MemoryLevelLabel.js';
 import { EndpointUrl } from './EndpointUrl.js';
 import { ThemeToggle } from './ThemeToggle.js';
 import './header.css';
@@ -29,14 +31,17 @@ function VramSummary() {
   const totals = useDashboard((s) => vramTotals(s.gpu)?.used ?? null);
   const total = useDashboard((s) => vramTotals(s.gpu)?.total ?? null);
   const ram = useDashboard((s) => s.gpu?.source === 'ram');
+  const level = useDashboard((s) => worstMemoryLevel(s.gpu?.devices ?? []));
   if (totals === null || total === null) return <span className="vram-summary faint">VRAM —</span>;
+  const words = MEMORY_LEVEL_LABEL[level];
   return (
-    <span className="vram-summary" aria-label={`${ram ? 'Memory' : 'VRAM'} used ${formatUsage(totals, total)}`}>
+    <span className={`vram-summary vram-summary-${level}`} aria-label={`${ram ? 'Memory' : 'VRAM'} used ${formatUsage(totals, total)}${words ? `, ${words.toLowerCase()}` : ''}`}>
       <span className="vram-summary-label">{ram ? 'Memory' : 'VRAM'}</span>
       <span className="vram-summary-meter" aria-hidden="true">
         <span style={{ width: formatPercent(totals, total) }} />
       </span>
       <span>{formatUsage(totals, total)}</span>
+      <MemoryLevelLabel level={level} />
     </span>
   );
 }

@@ -22,14 +22,22 @@ function ToastItem({ toast }: { toast: Toast }) {
   );
 }
 
-/** Failed actions, announced politely; each fades after a few seconds or on dismiss. */
+/**
+ * Failed actions, announced politely; each fades after a few seconds or on dismiss. The region sits in
+ * the page's flow above the panels, so a notification pushes content down instead of covering the
+ * Logs panel or a control; it takes no room while empty.
+ */
 export function Toasts() {
   const toasts = useDashboard((s) => s.toasts);
   return (
-    <ul className="toasts" role="status" aria-live="polite" aria-label="Notifications">
-      {toasts.map((t) => (
-        <ToastItem key={t.id} toast={t} />
-      ))}
-    </ul>
+    <div className="toasts" role="status" aria-live="polite" aria-label="Notifications">
+      {toasts.length > 0 ? (
+        <ul className="toast-list">
+          {toasts.map((t) => (
+            <ToastItem key={t.id} toast={t} />
+          ))}
+        </ul>
+      ) : null}
+    </div>
   );
 }

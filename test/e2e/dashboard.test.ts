@@ -112,7 +112,7 @@ describe('dashboard', () => {
     await dash.page.getByRole('button', { name: 'Load broken', exact: true }).click();
 
     await dash.waitState('broken', 'Failed');
-    const errorButton = dash.page.getByRole('button', { name: 'Show error for broken', exact: true });
+    const errorButton = dash.page.getByRole('button', { name: /^Show error for broken: / });
     await waitForText(errorButton, 'exit 7', 'the exit code in the row');
     await errorButton.click();
     const details = dash.page.getByRole('region', { name: 'Error details for broken', exact: true });

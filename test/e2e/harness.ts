@@ -173,9 +173,10 @@ export class Stage {
   }
 
   /** A page on the dashboard with console errors, page errors and CSP violations collected. */
-  async open(options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {}): Promise<Dashboard> {
+  /** `bypassCsp` lets a test inject its own script tags (axe-core); the page's CSP is tested elsewhere. */
+  async open(options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; bypassCsp?: boolean } = {}): Promise<Dashboard> {
     if (!this.browser) throw new Error('the browser is not running');
-    const context = await this.browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light', reducedMotion: 'reduce' });
+    const context = await this.browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light', reducedMotion: 'reduce', bypassCSP: options.bypassCsp ?? false });
     const page = await context.newPage();
     const dash = new Dashboard(this, context, page);
     await dash.goto();

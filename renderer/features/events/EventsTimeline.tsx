@@ -81,7 +81,7 @@ export function EventsTimeline() {
 
   return (
     <Panel title="Events" className="events-panel" actions={<Filters filter={filter} onChange={setFilter} />}>
-      <div className="events-scroll" ref={ref} onScroll={onScroll}>
+      <div className="events-scroll" ref={ref} onScroll={onScroll} tabIndex={0}>
         <table className="events-table" aria-label="Events" aria-rowcount={view.size + 1}>
           <colgroup><col className="w-time" /><col /><col className="w-model" /><col className="w-type" /><col className="w-reason" /></colgroup>
           <thead>

@@ -14,7 +14,7 @@ export function GroupsPanel() {
       {groups.length === 0 ? (
         <p className="empty">No concurrency groups configured.</p>
       ) : (
-        <ul className="groups" aria-label="Concurrency groups">
+        <ul className="groups" aria-label="Concurrency groups" tabIndex={0}>
           {groups.map((g) => (
             <li key={g.name} className="group">
               <div className="group-head">

@@ -83,7 +83,7 @@ export function LogsPanel() {
     <Panel title="Logs" className="logs-panel" actions={actions}>
       <div className="logs-body">
         {error ? <p className="logs-error" role="status">Could not read the log: {error}</p> : null}
-        <div className="logs-scroll mono" ref={list.ref} onScroll={onScroll} role="log" aria-live="off" aria-label={model ? `Log of ${model}` : 'Log'}>
+        <div className="logs-scroll mono" ref={list.ref} onScroll={onScroll} tabIndex={0} role="log" aria-live="off" aria-label={model ? `Log of ${model}` : 'Log'}>
           <div role="list">
             {list.window.padTop > 0 ? <div aria-hidden="true" style={{ height: list.window.padTop }} /> : null}
             {rows}

@@ -59,18 +59,18 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
           </button>
         ) : null}
       </th>
-      <td><StateBadge state={displayState(model)} /></td>
-      <td className="num">
+      <td data-label="State"><StateBadge state={displayState(model)} /></td>
+      <td className="num" data-label="In-flight">
         {model.inflight > 0 ? model.inflight : <span className="faint">0</span>}
         {model.queued > 0 ? <span className="chip" title="requests waiting for this model">+{model.queued} queued</span> : null}
       </td>
-      <td className="num"><RequestStatsCell name={name} stats={model.stats} action={<TryButton name={name} />} /></td>
-      <td className="num">
+      <td className="num" data-label="Requests"><RequestStatsCell name={name} stats={model.stats} action={<TryButton name={name} />} /></td>
+      <td className="num" data-label="Idle in">
         {/* The engine sets idle_deadline only where an idle unload is pending (not pinned, not busy). */}
         {model.idle_deadline ? <IdleCountdown deadline={model.idle_deadline} /> : <span className="faint">—</span>}
       </td>
-      <td className="num">{mem ? `${humanBytes(mem.bytes)}${mem.kind === 'RAM' ? ' RAM' : ''}` : <span className="faint">—</span>}</td>
-      <td className="col-groups">
+      <td className="num" data-label="VRAM">{mem ? `${humanBytes(mem.bytes)}${mem.kind === 'RAM' ? ' RAM' : ''}` : <span className="faint">—</span>}</td>
+      <td className="col-groups" data-label="Groups">
         {model.groups.length === 0 ? <span className="faint">—</span> : model.groups.map((g) => <span key={g} className="chip">{g}</span>)}
       </td>
       <td>
@@ -84,7 +84,7 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
           <LoadControl name={name} place="row" disabled={working} loading={pending === 'load'} onLoad={() => void actions.load(name)} />
         )}
       </td>
-      <td>
+      <td data-label="Pinned">
         <PinSwitch name={name} pinned={model.pinned} busy={pending === 'pin'} onChange={(p) => void actions.setPinned(name, p)} />
       </td>
       <td className="col-error">
@@ -94,12 +94,12 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
           <button
             type="button"
             className="error-link"
-            aria-label={`Show error for ${name}`}
             aria-expanded={errorOpen}
             aria-controls={errorOpen ? 'model-error-details' : undefined}
             title={error.message}
             onClick={() => onToggleError(name)}
           >
+            <span className="visually-hidden">Show error for {name}: </span>
             {model.cooldown_until ? <span className="chip">retry in <IdleCountdown deadline={model.cooldown_until} /></span> : null}
             {error.exit_code !== null ? <span className="chip chip-bad">exit {error.exit_code}</span> : null}
             <span className="error-text">{error.message}</span>
@@ -108,7 +108,7 @@ export const ModelRow = memo(function ModelRow({ name, rowIndex, errorOpen, onTo
           <span className="faint">—</span>
         )}
       </td>
-      <td>
+      <td data-label="Logs">
         <button type="button" className="btn btn-ghost btn-small" aria-label={`Show logs for ${name}`} aria-pressed={following} title="Show logs" onClick={() => actions.followLogs(name)}>
           <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">
             <path d="M2 3h10M2 6h10M2 9h6M2 12h8" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />

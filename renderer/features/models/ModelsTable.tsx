@@ -1,5 +1,6 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useDashboard } from '../../store/hooks.js';
+import { useCssPixels } from '../../lib/use-css-pixels.js';
 import { useWindow } from '../../lib/use-window.js';
 import { Panel } from '../../ui/Panel.js';
 import { EmptyModels } from '../add-model/EmptyModels.js';
@@ -7,16 +8,22 @@ import { ErrorDetails } from './ErrorDetails.js';
 import { ModelRow } from './ModelRow.js';
 import { ModelsSummary } from './ModelsSummary.js';
 import './models.css';
+import './models-cards.css';
 
-/** Must match `.models-table tbody tr` height in models.css: windowing relies on fixed rows. */
-export const MODEL_ROW_HEIGHT = 40;
+/**
+ * Windowing relies on fixed rows: models.css sets their height in `--model-row-height` (taller where
+ * rows become cards), read from the table; this is the table layout's height, used until it is read.
+ */
+export const MODEL_ROW_HEIGHT = 44;
 const COLUMNS = 11;
 
 export function ModelsTable() {
   const names = useDashboard((s) => s.names);
   const hasSnapshot = useDashboard((s) => s.hasSnapshot);
   const [errorFor, setErrorFor] = useState<string | null>(null);
-  const { ref, onScroll, window: win } = useWindow(names.length, MODEL_ROW_HEIGHT);
+  const tableRef = useRef<HTMLTableElement>(null);
+  const rowHeight = useCssPixels(tableRef, '--model-row-height', MODEL_ROW_HEIGHT);
+  const { ref, onScroll, window: win } = useWindow(names.length, rowHeight);
   const toggleError = useCallback((name: string) => setErrorFor((cur) => (cur === name ? null : name)), []);
 
   const rows = [];
@@ -28,7 +35,7 @@ export function ModelsTable() {
   return (
     <Panel title="Models" className="models-panel" actions={<ModelsSummary />}>
       <div className="models-scroll" ref={ref} onScroll={onScroll}>
-        <table className="models-table" aria-label="Models" aria-rowcount={names.length + 1}>
+        <table ref={tableRef} className="models-table" aria-label="Models" aria-rowcount={names.length + 1}>
           <colgroup>
             <col className="w-name" /><col className="w-state" /><col className="w-num" /><col className="w-requests" /><col className="w-idle" /><col className="w-vram" />
             <col className="w-groups" /><col className="w-action" /><col className="w-pin" /><col /><col className="w-logs" />

@@ -1,6 +1,8 @@
 import type { GpuDevice, GpuSnapshot } from '../../../shared/gpu.js';
 import { humanBytes } from '../../../shared/units.js';
 import { formatPercent, formatUsage } from '../../lib/format.js';
+import { MemoryLevelLabel } from '../../ui/MemoryLevelLabel.js';
+import { memoryLevel } from '../../lib/memory-level.js';
 import { HistoryChart } from './HistoryChart.js';
 import { deviceSegments } from './vram-data.js';
 
@@ -9,11 +11,13 @@ export function DeviceCard({ gpu, device }: { gpu: GpuSnapshot; device: GpuDevic
   const segments = deviceSegments(gpu, device);
   const total = Math.max(device.total_bytes, 1);
   const title = gpu.source === 'ram' ? 'System memory (no GPU detected)' : `GPU ${device.index} · ${device.name}`;
+  const level = memoryLevel(device.used_bytes, device.total_bytes);
   return (
-    <div className="device">
+    <div className={`device device-${level}`}>
       <div className="device-head">
         <h3 title={title}>{title}</h3>
-        <span className="muted">
+        <span className="device-usage muted">
+          <MemoryLevelLabel level={level} />
           {formatUsage(device.used_bytes, device.total_bytes)} <span className="faint">({formatPercent(device.used_bytes, device.total_bytes)})</span>
         </span>
       </div>

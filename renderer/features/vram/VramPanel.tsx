@@ -16,7 +16,7 @@ export function VramPanel() {
   const empty = !gpu || gpu.source === 'none' || gpu.devices.length === 0;
   return (
     <Panel title="VRAM" className="vram-panel" actions={gpu && !empty ? <span className="faint">source: {SOURCE_LABEL[gpu.source] ?? gpu.source}</span> : null}>
-      <div className="vram-body">
+      <div className="vram-body" tabIndex={0}>
         {gpu?.error ? <p className="vram-error" role="status">GPU sampling problem: {gpu.error}</p> : null}
         {empty ? <p className="empty">No GPU data yet</p> : gpu.devices.map((d) => <DeviceCard key={d.index} gpu={gpu} device={d} />)}
       </div>
