@@ -30,8 +30,9 @@ export function OpenConfigFile() {
           Open config file
         </button>
       ) : (
-        <button type="button" className="btn btn-small" aria-label="Copy config file path" onClick={() => void copy(file)}>
+        <button type="button" className="btn btn-small" onClick={() => void copy(file)}>
           {result === 'copied' ? 'Copied' : 'Copy path'}
+          <span className="visually-hidden"> of the config file</span>
         </button>
       )}
       <span className="visually-hidden" role="status">
