@@ -8,12 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, Stage, waitForText, waitUntil, WAIT_MS, type Dashboard } from './harness.js';
 
 const GPUS = 'NVIDIA GeForce RTX 4090:24564,NVIDIA GeForce RTX 3090:24576';
+/** gemma's load goes on (at 45 %) until this file exists: the screenshot of a load in progress. */
+const GEMMA_HEALTHY = join(mkdtempSync(join(tmpdir(), 'loadout-shots-gemma-')), 'healthy');
 
 const stage = new Stage({
   gpus: GPUS,
   gpuBaseUsedMib: 612,
   watchdog: { idle_check: true, idle_timeout: '30m', max_active: 5 },
   models: {
+    'gemma-2-27b': { args: `--vram-mib 14336 --progress 12,45 --healthy-when ${GEMMA_HEALTHY}` },
     'deepseek-coder-v2-lite': { args: '--vram-mib 9216', groups: ['coder'], aliases: ['coder-lite'] },
     'llama-3.1-8b-instruct': { args: '--vram-mib 6144', aliases: ['chat'] },
     'mistral-nemo-12b': { args: '--vram-mib 8448' },
@@ -124,6 +127,34 @@ describe('screenshots', () => {
     await shoot(small, 'screenshot-1024.png');
 
     for (const d of [light, dark, small]) {
+      expect(d.problems).toEqual([]);
+      await d.close();
+    }
+  });
+
+  it('shows a load in progress beside the plan of another load, and the cards of a phone-sized window', async () => {
+    const live = await stage.open({ colorScheme: 'light' });
+    await prepare(live);
+    const page = live.page;
+    const loading = stage.api<{ error: { code: string } }>('POST', '/api/models/gemma-2-27b/load');
+    const bar = page.getByRole('progressbar', { name: 'Loading gemma-2-27b', exact: true });
+    await waitUntil(async () => (await bar.getAttribute('aria-valuenow').catch(() => null)) === '45', 'gemma at 45 %');
+    // The plan of loading deepseek, shown on hover before any click.
+    await page.getByRole('button', { name: 'Load deepseek-coder-v2-lite', exact: true }).hover();
+    await waitForText(page.getByRole('tooltip'), 'qwen2.5-coder-14b', 'the plan naming the model it unloads');
+    await shoot(live, 'screenshot-progress-plan.png');
+
+    const phone = await stage.open({ colorScheme: 'dark', viewport: { width: 390, height: 844 } });
+    await phone.page.getByRole('progressbar', { name: 'Loading gemma-2-27b', exact: true }).waitFor({ timeout: WAIT_MS });
+    await phone.page.evaluate('document.activeElement && document.activeElement.blur()');
+    expect(await phone.page.evaluate('document.scrollingElement.scrollWidth <= innerWidth')).toBe(true);
+    await shoot(phone, 'screenshot-390.png');
+
+    await page.getByRole('button', { name: 'Cancel loading gemma-2-27b', exact: true }).click();
+    const r = await loading;
+    expect(r.status).toBe(409);
+    expect(r.json.error.code).toBe('load_cancelled');
+    for (const d of [live, phone]) {
       expect(d.problems).toEqual([]);
       await d.close();
     }
