@@ -337,22 +337,7 @@ export class TestService {
   static async start(dir: TestDir, config?: ConfigOptions | string): Promise<TestService> {
     if (config !== undefined) dir.write(config);
     const service = await startService({ configFile: dir.configFile, listen: '127.0.0.1:0', logger: silentLogger });
-    const s = new TestService(dir, service);
-    await s.backfill();
-    return s;
-  }
-
-  /** Events pushed before the subscription (a pinned or preloaded model may start during startService). */
-  private async backfill(): Promise<void> {
-    const { events } = (await this.req<{ events: LoadoutEvent[] }>('GET', '/api/events?limit=10000')).json;
-    const seen = new Set(this.events.map((e) => e.seq));
-    const missed = events.filter((e) => !seen.has(e.seq));
-    if (missed.length === 0) return;
-    this.events.push(...missed);
-    this.events.sort((a, b) => a.seq - b.seq);
-    const w = this.waiters;
-    this.waiters = [];
-    w.forEach((f) => f());
+    return new TestService(dir, service);
   }
 
   get url(): string {
