@@ -2,15 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { LoadoutEvent, NewEvent } from '../../../shared/events.js';
 import type { GpuSnapshot } from '../../../shared/gpu.js';
 import type { ModelView } from '../../../shared/model-view.js';
+import { model } from '../electron/fixtures.js';
 import { LoadoutMetrics } from '../../../electron/api/http/metrics/loadout-metrics.js';
 import { parsePrometheusText, sampleValue } from '../../helpers/prom-text.js';
 
-function view(name: string, over: Partial<ModelView> = {}): ModelView {
-  return {
-    name, state: 'stopped', pinned: false, groups: [], pid: null, port: null, inflight: 0, loaded_at: null, last_used_at: null,
-    idle_deadline: null, vram_bytes: null, error: null, aliases: [], backend: null, vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null, source: 'config', model_file: null, mmproj: null, gguf: null, load_started_at: null, load_eta_ms: null, load_progress: null, load_waiting_for: [], stats: { requests: 0, errors: 0, tokens_per_s: null, p50_latency_ms: null, window: 0 }, ...over,
-  };
-}
+const view = (name: string, over: Partial<ModelView> = {}): ModelView => model(name, { backend: null, ...over });
 
 function setup(models: ModelView[], gpu: GpuSnapshot = { source: 'none', at: null, devices: [], processes: [] }) {
   const listeners: ((e: LoadoutEvent) => void)[] = [];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { GGUFValueType, serializeGgufMetadata, type GGUFTypedMetadata } from '@huggingface/gguf';
 import { describe, expect, it } from 'vitest';
 import type { ModelView } from '../../../shared/model-view.js';
+import { model } from '../electron/fixtures.js';
 import { capabilities, expiresAt, FOREVER, parametersText, psEntry, showResponse, tagEntry } from '../../../electron/api/http/ollama/model-catalog.js';
 import { ModelFileInfoCache } from '../../../electron/api/http/ollama/model-file-info.js';
 import type { ModelConfig } from '../../../electron/engine/config/types.js';
@@ -30,11 +31,7 @@ function writeGguf(file: string, arch: string, extra: Record<string, { value: un
   writeFileSync(file, serializeGgufMetadata(md));
 }
 
-const view = (over: Partial<ModelView>): ModelView => ({
-  name: 'qwen', state: 'ready', pinned: false, groups: [], pid: 1, port: 2, inflight: 0, loaded_at: null, last_used_at: null,
-  idle_deadline: null, vram_bytes: null, error: null, aliases: [], backend: null, vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null, source: 'config', model_file: null, mmproj: null, gguf: null, load_started_at: null, load_eta_ms: null, load_progress: null, load_waiting_for: [],
-  stats: { requests: 0, errors: 0, tokens_per_s: null, p50_latency_ms: null, window: 0 }, ...over,
-});
+const view = (over: Partial<ModelView>): ModelView => model('qwen', { state: 'ready', pid: 1, port: 2, backend: null, ...over });
 
 describe('model listings from a GGUF header', () => {
   it('lists family, parameter size, quantization and the trained context', async () => {

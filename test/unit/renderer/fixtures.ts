@@ -1,19 +1,12 @@
 import type { Snapshot } from '../../../shared/commands.js';
 import type { EventDataMap, EventType, LoadoutEvent } from '../../../shared/events.js';
 import type { GpuSnapshot } from '../../../shared/gpu.js';
-import type { ModelView } from '../../../shared/model-view.js';
 import type { WatchdogSettingsView } from '../../../shared/settings.js';
 
-export function model(name: string, over: Partial<ModelView> = {}): ModelView {
-  return {
-    name, state: 'stopped', pinned: false, groups: [], pid: null, port: null, inflight: 0,
-    loaded_at: null, last_used_at: null, idle_deadline: null, vram_bytes: null, error: null,
-    aliases: [], backend: 'llama-server', vram_estimate_bytes: null, queued: 0, cooldown_until: null, ram_bytes: null,
-    source: 'config', model_file: null, mmproj: null, gguf: null,
-    stats: { requests: 0, errors: 0, tokens_per_s: null, p50_latency_ms: null, window: 0 },
-    load_started_at: null, load_eta_ms: null, load_progress: null, load_waiting_for: [], ...over,
-  };
-}
+import { model } from '../electron/fixtures.js';
+
+/** The one ModelView fixture of the unit tests, shared with the desktop-side tests. */
+export { model };
 
 const DATA: { [T in EventType]: EventDataMap[T] } = {
   model_starting: { trigger: 'api', instance: 1 },
