@@ -1,14 +1,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Dispatcher } from 'undici';
 import { LoadoutError } from '../../../shared/errors.js';
 import type { Engine, Lease } from '../../engine/engine.js';
+import type { ModelSlot } from '../../engine/model-slot.js';
 import { acquireWithLoadingState } from './loading-state.js';
 import { applyRequestRules, RequestGate } from './request-rules.js';
 import { requestedModel } from './requested-model.js';
 import { readBody, sendError, sendJson } from './respond.js';
-import { UpstreamPools } from './upstream-pool.js';
-import { UpstreamRelay, UpstreamTimeout } from './upstream-relay.js';
-import { forwardHeaders, upstreamPath } from './upstream-request.js';
+import { UpstreamTimeout, type ExchangeHandler, type UpstreamRequest } from './upstream/exchange.js';
+import { forwardedHeaderBlock, upstreamPath } from './upstream/forwarding.js';
+import { UpstreamPools } from './upstream/pools.js';
+import { ResponseRelay } from './upstream/response-relay.js';
+import type { Settle } from './upstream/relay-common.js';
+
+/** How one client request is served: the transport's part of the attempt loop (node:http or the fast path). */
+export interface AttemptTransport {
+  /** The client went away. */
+  gone(): boolean;
+  /** A lease on a ready instance; null when the answer was already given (a loading-state stream). */
+  acquire(first: boolean): Promise<Lease | null>;
+  /** A handler relaying the answer of one attempt to the client; it calls `settle` once. */
+  relay(lease: Lease, settle: Settle): ExchangeHandler & { exchange: unknown };
+  /** Our own error answer (the backend never answered). */
+  fail(err: LoadoutError): void;
+}
 
 /**
  * The OpenAI-compatible router: `/v1/models` lists what is configured; every other `/v1/*` request goes
@@ -21,14 +35,14 @@ export class OpenAiRouter {
 
   /** `onRouted` learns which configured model a request went to (the request metrics label it). */
   constructor(
-    private readonly engine: Engine,
+    readonly engine: Engine,
     private readonly onRouted?: (res: ServerResponse, model: string) => void,
   ) {
     this.gate = new RequestGate(() => engine.currentConfig.globalConcurrencyLimit ?? 0);
   }
 
   dispose(): void {
-    void this.pools.close();
+    this.pools.close();
   }
 
   listModels(res: ServerResponse): void {
@@ -62,48 +76,51 @@ export class OpenAiRouter {
     let clientGone = false;
     res.on('close', () => (clientGone = true));
     req.socket.setNoDelay(true);
-    // A backend that refuses, resets or never answers before the first response byte is probed; an
-    // unhealthy one is recycled and the request, not yet answered, is tried once more on a fresh one.
-    for (let attempt = 1; ; attempt++) {
-      const acquire = () => this.engine.acquire(slot, 'request');
-      const lease = attempt === 1 ? await acquireWithLoadingState(res, slot, body, url.pathname, acquire) : await acquire();
-      if (!lease) return; // the loading-state stream already carried the error
-      if (clientGone) return lease.release('failed');
-      const failure = await this.forward(req, res, url, body, lease, slot.config.responseTimeoutMs);
-      if (!failure) return;
-      const retry = attempt === 1 && !clientGone && (await this.engine.recycleIfBroken(lease, failure.message));
-      lease.release('failed');
-      if (clientGone) return;
-      if (!retry) return this.upstreamFailed(res, lease, failure);
-    }
-  }
-
-  /**
-   * Proxies one attempt through the instance's connection pool. Resolves once the answer has started
-   * (null: from then on the relay owns the response and the lease), or with the error that happened
-   * before any response byte.
-   */
-  private forward(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer, lease: Lease, responseTimeoutMs: number | null): Promise<Error | null> {
-    return new Promise((resolve) => {
-      const relay = new UpstreamRelay(res, lease, responseTimeoutMs, resolve);
-      this.pools.of(lease.instance).dispatch(
-        { method: req.method as Dispatcher.HttpMethod, path: upstreamPath(url), headers: forwardHeaders(req.headers), body, headersTimeout: responseTimeoutMs ?? 0, bodyTimeout: 0 },
-        relay,
-      );
+    const request = this.upstreamRequest(slot, req.method ?? 'POST', upstreamPath(url), req.rawHeaders, body);
+    const acquire = () => this.engine.acquire(slot, 'request');
+    await this.attempts(slot, request, {
+      gone: () => clientGone,
+      acquire: (first) => (first ? acquireWithLoadingState(res, slot, body, url.pathname, acquire) : acquire()),
+      relay: (lease, settle) => new ResponseRelay(res, lease, settle),
+      fail: (err) => sendError(res, err),
     });
   }
 
+  /** Counts a request against `concurrency_limit` and `global_concurrency_limit` (429 beyond them). */
+  enter(slot: ModelSlot): () => void {
+    return this.gate.enter(slot.config);
+  }
+
+  upstreamRequest(slot: ModelSlot, method: string, path: string, rawHeaders: readonly string[], body: Buffer): UpstreamRequest {
+    return { method, path, headerBlock: forwardedHeaderBlock(rawHeaders), body, responseTimeoutMs: slot.config.responseTimeoutMs };
+  }
+
+  /**
+   * The attempts of one request. A backend that refuses, resets or never answers before the first
+   * response byte is probed; an unhealthy one is recycled and the request, not yet answered, is tried
+   * once more on a fresh one. Ends when the relay owns the answer or an error was answered.
+   */
+  async attempts(slot: ModelSlot, request: UpstreamRequest, t: AttemptTransport): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const lease = await t.acquire(attempt === 1);
+      if (!lease) return; // the loading-state stream already carried the error
+      if (t.gone()) return lease.release('failed');
+      const failure = await new Promise<Error | null>((settle) => {
+        const relay = t.relay(lease, settle);
+        relay.exchange = this.pools.of(lease.instance).send(request, relay);
+      });
+      if (!failure) return;
+      const retry = attempt === 1 && !t.gone() && (await this.engine.recycleIfBroken(lease, failure.message));
+      lease.release('failed');
+      if (t.gone()) return;
+      if (!retry) return t.fail(await this.failure(lease, failure));
+    }
+  }
+
   /** A backend that failed before answering: its exit code and last lines if it died, else why. */
-  private async upstreamFailed(res: ServerResponse, lease: Lease, err: Error): Promise<void> {
-    if (res.headersSent || res.destroyed) {
-      res.destroy();
-      return;
-    }
+  private async failure(lease: Lease, err: Error): Promise<LoadoutError> {
     const inst = lease.instance;
-    if (err instanceof UpstreamTimeout && !inst.exit) {
-      sendError(res, new LoadoutError('upstream_timeout', `${lease.model}: ${err.message}`));
-      return;
-    }
+    if (err instanceof UpstreamTimeout && !inst.exit) return new LoadoutError('upstream_timeout', `${lease.model}: ${err.message}`);
     const exit = inst.exit ?? (inst.cutReason ? null : await waitForExit(lease, 1000));
     const slot = this.engine.resolve(lease.model);
     const tail = slot?.lastError?.log_tail ?? [];
@@ -113,7 +130,7 @@ export class OpenAiRouter {
         ? `${lease.model} backend ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`} during the request`
         : `${lease.model} backend failed during the request: ${err.message}`;
     const code = inst.recycled ? 'unhealthy' : 'backend_error';
-    sendError(res, new LoadoutError(code, tail.length ? `${why}\n${tail.slice(-5).join('\n')}` : why, { exit_code: exit?.exitCode ?? null, log_tail: tail }));
+    return new LoadoutError(code, tail.length ? `${why}\n${tail.slice(-5).join('\n')}` : why, { exit_code: exit?.exitCode ?? null, log_tail: tail });
   }
 }
 

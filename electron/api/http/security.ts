@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { LoadoutError } from '../../../shared/errors.js';
 
@@ -22,7 +22,12 @@ const IP_LITERAL = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/i;
  * name or (when the user bound a wildcard address on purpose) an IP literal — never some DNS name that a
  * web page could point at us, unless the user named it in `allowed_hosts`. Browser requests from another origin are refused.
  */
-export function checkHostAndOrigin(req: IncomingMessage, p: SecurityPolicy): LoadoutError | null {
+/** What the checks read of a request (node:http's IncomingMessage, or the fast path's head). */
+export interface RequestHeaders {
+  headers: IncomingHttpHeaders;
+}
+
+export function checkHostAndOrigin(req: RequestHeaders, p: SecurityPolicy): LoadoutError | null {
   const host = (req.headers.host ?? '').toLowerCase();
   if (!hostAllowed(host, p)) return new LoadoutError('forbidden', `Host "${host}" is not allowed; use http://127.0.0.1:${p.port}`);
   const origin = req.headers.origin;
@@ -51,11 +56,11 @@ function hostAllowed(host: string, p: SecurityPolicy): boolean {
 }
 
 /** `Authorization: Bearer <key>`, `x-api-key`, or `?key=` (EventSource cannot send headers). */
-export function checkApiKey(req: IncomingMessage, url: URL, p: SecurityPolicy): LoadoutError | null {
+export function checkApiKey(req: RequestHeaders, url: URL | null, p: SecurityPolicy): LoadoutError | null {
   const keys = [...(p.apiKey ? [p.apiKey] : []), ...(p.apiKeys ?? [])];
   if (keys.length === 0) return null;
   const auth = req.headers.authorization;
-  const given = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : (req.headers['x-api-key'] as string | undefined) ?? url.searchParams.get('key');
+  const given = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : (req.headers['x-api-key'] as string | undefined) ?? url?.searchParams.get('key');
   if (!given) return new LoadoutError('unauthorized', 'an API key is required: send Authorization: Bearer <key>');
   const a = Buffer.from(given);
   const matches = keys.filter((k) => {

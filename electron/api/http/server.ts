@@ -10,6 +10,8 @@ import type { Engine } from '../../engine/engine.js';
 import type { Clock } from '../../engine/platform/clock.js';
 import type { Logger } from '../../engine/platform/logger.js';
 import { decodeSegment, handleControl } from './control-api.js';
+import { FastInference } from './front/fast-inference.js';
+import { FrontDoor } from './front/front-door.js';
 import { LoadoutMetrics } from './metrics/loadout-metrics.js';
 import { RequestMeter } from './metrics/request-meter.js';
 import { OLLAMA_PATHS, OllamaApi } from './ollama/ollama-api.js';
@@ -18,6 +20,7 @@ import { sendError, sendJson } from './respond.js';
 import { checkApiKey, checkHostAndOrigin, type SecurityPolicy } from './security.js';
 import { SseStream, resumeFrom } from './sse.js';
 import { serveStatic } from './static-files.js';
+import { KEEP_ALIVE_MS } from './front/client-connection.js';
 
 export interface HttpServerDeps {
   engine: Engine;
@@ -42,6 +45,7 @@ const OLLAMA_INFERENCE = new Set(['/api/chat', '/api/generate', '/api/embed', '/
 
 interface Listener {
   server: Server;
+  door: FrontDoor;
   policy: SecurityPolicy | null;
   /** The `ollama_listen` listener answers `GET /` as Ollama does instead of serving the dashboard. */
   ollama: boolean;
@@ -83,16 +87,12 @@ export class HttpServer {
   }
 
   private async bind(host: string, port: number, ollama: boolean): Promise<{ host: string; port: number }> {
-    const listener: Listener = { server: createServer((req, res) => void this.handle(req, res, listener)), policy: null, ollama };
-    listener.server.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve, reject) => {
-      listener.server.once('error', reject);
-      listener.server.listen(port, host, () => {
-        listener.server.off('error', reject);
-        resolve();
-      });
-    });
-    const addr = listener.server.address() as AddressInfo;
+    const server = createServer((req, res) => void this.handle(req, res, listener));
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    const fast = new FastInference({ router: this.router, meter: this.meter, policy: () => this.policyOf(listener), logger: this.d.logger });
+    const listener: Listener = { server, door: new FrontDoor(server, fast), policy: null, ollama };
+    await listener.door.listen(port, host);
+    const addr = listener.door.server.address() as AddressInfo;
     listener.policy = { port: addr.port, listenHost: host, apiKey: this.d.apiKey, apiKeys: this.d.apiKeys };
     this.listeners.push(listener);
     return { host, port: addr.port };
@@ -103,19 +103,18 @@ export class HttpServer {
     this.router.dispose();
     this.ollama.dispose();
     this.metrics.dispose();
-    await Promise.all(
-      this.listeners.map(
-        ({ server }) =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-          }),
-      ),
-    );
+    await Promise.all(this.listeners.map(({ door }) => door.close()));
+  }
+
+  /** The listener's policy with the `allowed_hosts` of the config now running (made anew only when they change). */
+  private policyOf(listener: Listener): SecurityPolicy {
+    const hosts = this.d.allowedHosts?.();
+    if (listener.policy!.allowedHosts !== hosts) listener.policy = { ...listener.policy!, allowedHosts: hosts };
+    return listener.policy!;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse, listener: Listener): Promise<void> {
-    const policy: SecurityPolicy = { ...listener.policy!, allowedHosts: this.d.allowedHosts?.() };
+    const policy = this.policyOf(listener);
     const url = new URL(req.url ?? '/', 'http://loadout.invalid');
     try {
       const denied = checkHostAndOrigin(req, policy);

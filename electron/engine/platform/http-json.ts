@@ -5,18 +5,29 @@ import { LoadoutError, isLoadoutError } from '../../../shared/errors.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, jsonHeaders(text, headers));
   res.end(text);
 }
 
+/** The headers of a JSON answer, whichever way it is written. */
+export function jsonHeaders(text: string, headers: Record<string, string> = {}): Record<string, string | number> {
+  return { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers };
+}
+
 /** Expected failures become their status and OpenAI-shaped body; anything else is a bug: 500. */
-export function sendError(res: ServerResponse, err: unknown): void {
+export function errorAnswer(err: unknown): { error: LoadoutError; status: number; body: unknown; headers: Record<string, string> } {
   const e = isLoadoutError(err) ? err : new LoadoutError('internal', err instanceof Error ? err.message : String(err));
+  return { error: e, status: e.status, body: e.toBody(), headers: errorHeaders(e) };
+}
+
+/** An error as the answer (a response already started cannot carry it: it is cut instead). */
+export function sendError(res: ServerResponse, err: unknown): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  sendJson(res, e.status, e.toBody(), errorHeaders(e));
+  const a = errorAnswer(err);
+  sendJson(res, a.status, a.body, a.headers);
 }
 
 /** `Retry-After` for refusals that waiting solves (503). */

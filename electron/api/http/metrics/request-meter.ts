@@ -12,6 +12,16 @@ export interface MeteredRequest {
   error(code: string): void;
 }
 
+/** A request's record as its answer is written, whatever writes it (node:http or the fast path). */
+export interface Tally extends MeteredRequest {
+  /** The answer's status and content type. */
+  head(status: number, contentType: string): void;
+  /** A piece of the answer's payload, as written (scanned for `usage`, not kept). */
+  body(chunk: string | Uint8Array): void;
+  /** The answer is over: `finished` when all of it was handed to the client. Records once. */
+  close(finished: boolean): void;
+}
+
 /**
  * Counts inference requests for the metrics: one record per request when its response closes, with
  * the HTTP status, an error code (ours, from the error body, or `client_closed`) and the tokens of the
@@ -27,7 +37,8 @@ export class RequestMeter {
     private readonly now: () => number,
   ) {}
 
-  track(res: ServerResponse, api: ApiFace, opts: { scanUsage: boolean }): MeteredRequest {
+  /** A tally fed by the caller. */
+  begin(api: ApiFace, opts: { scanUsage: boolean }): Tally {
     let model = '';
     let code: string | null = null;
     let tokens: TokenCounts | null = null;
@@ -36,28 +47,46 @@ export class RequestMeter {
     const began = this.now();
     let firstByte: number | null = null;
     let streamed = false;
-    tapHead(res, (contentType) => (streamed = isStream(contentType)));
-    tapBody(res, (chunk) => {
-      firstByte ??= this.now();
-      scanner?.push(chunk);
-      if (res.statusCode >= 400 && errorBody.length < ERROR_BODY_MAX) errorBody += (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')).slice(0, ERROR_BODY_MAX);
-    });
-    res.once('close', () => {
-      const status = res.statusCode;
-      const error = code ?? (!res.writableFinished ? 'client_closed' : status >= 400 ? errorCode(status, errorBody) : null);
-      const end = this.now();
-      const latencyMs = end - began;
-      // A stream's rate is its tokens over the time they took to arrive, not counting the wait for the first.
-      const generationMs = firstByte !== null && end > firstByte && streamed ? end - firstByte : latencyMs;
-      this.record({ model, api, status, error, tokens: tokens ?? scanner?.result() ?? null, latencyMs, generationMs });
-    });
-    const m: MeteredRequest = {
+    let status = 0;
+    let closed = false;
+    return {
       model: (name) => (model = name),
       tokens: (t) => (tokens = t),
       error: (c) => (code = c),
+      head: (s, contentType) => {
+        status = s;
+        streamed = isStream(contentType);
+      },
+      body: (chunk) => {
+        firstByte ??= this.now();
+        scanner?.push(chunk);
+        if (status >= 400 && errorBody.length < ERROR_BODY_MAX) errorBody += (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')).slice(0, ERROR_BODY_MAX);
+      },
+      close: (finished) => {
+        if (closed) return;
+        closed = true;
+        const error = code ?? (!finished ? 'client_closed' : status >= 400 ? errorCode(status, errorBody) : null);
+        const end = this.now();
+        const latencyMs = end - began;
+        // A stream's rate is its tokens over the time they took to arrive, not counting the wait for the first.
+        const generationMs = firstByte !== null && end > firstByte && streamed ? end - firstByte : latencyMs;
+        this.record({ model, api, status, error, tokens: tokens ?? scanner?.result() ?? null, latencyMs, generationMs });
+      },
     };
-    this.tracked.set(res, m);
-    return m;
+  }
+
+  /** A tally fed by taps on a node:http response. */
+  track(res: ServerResponse, api: ApiFace, opts: { scanUsage: boolean }): MeteredRequest {
+    const tally = this.begin(api, opts);
+    let type = '';
+    tapHead(res, (contentType) => tally.head(res.statusCode, (type = contentType)));
+    tapBody(res, (chunk) => tally.body(chunk));
+    res.once('close', () => {
+      tally.head(res.statusCode, type);
+      tally.close(res.writableFinished);
+    });
+    this.tracked.set(res, tally);
+    return tally;
   }
 
   /** The meter of a tracked response, if any. */

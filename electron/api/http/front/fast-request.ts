@@ -1,0 +1,62 @@
+import { STATUS_CODES } from 'node:http';
+import { errorAnswer, jsonHeaders } from '../../../engine/platform/http-json.js';
+import type { Tally } from '../metrics/request-meter.js';
+import type { ClientConnection } from './client-connection.js';
+
+/**
+ * One request on the fast path, from its head to its answer's last byte: whatever way it ends (relayed,
+ * refused, failed, the client gone), `end` runs once, and only then is it off the request metrics and
+ * the concurrency limits.
+ */
+export class FastRequest {
+  private ended = false;
+  /** The relay has written the answer's head (an error can no longer be answered, only cut). */
+  answered = false;
+
+  constructor(
+    readonly conn: ClientConnection,
+    readonly tally: Tally,
+    private readonly leave: () => void,
+  ) {}
+
+  get over(): boolean {
+    return this.ended;
+  }
+
+  /** The answer's last bytes; `after(ok)` runs once they are handed to the client (ok false: they were not). */
+  end(last: Buffer | string | null, after?: (ok: boolean) => void): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.conn.finish(last, (ok) => {
+      this.leave();
+      after?.(ok);
+      this.tally.close(ok);
+    });
+  }
+
+  /** The answer cannot be finished: the connection is closed mid-answer. */
+  cut(): void {
+    this.conn.destroy();
+    this.end(null);
+  }
+
+  /** Our own error as the answer, or a cut when the answer had started. */
+  fail(err: unknown): void {
+    if (this.ended) return;
+    if (this.answered) return this.cut();
+    const a = errorAnswer(err);
+    const text = JSON.stringify(a.body);
+    this.tally.error(a.error.code);
+    this.tally.head(a.status, 'application/json');
+    this.tally.body(text);
+    this.end(rawAnswer(a.status, jsonHeaders(text, a.headers), text, this.conn.closing));
+  }
+}
+
+/** A whole HTTP/1.1 answer as bytes. */
+export function rawAnswer(status: number, headers: Record<string, string | number>, body: string, close: boolean): string {
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n`;
+  for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+  if (close) head += 'connection: close\r\n';
+  return `${head}\r\n${body}`;
+}

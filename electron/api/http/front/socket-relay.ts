@@ -1,0 +1,113 @@
+import type { Lease } from '../../../engine/engine.js';
+import type { Exchange, ExchangeHandler } from '../upstream/exchange.js';
+import { cutStreamEvent, type Settle } from '../upstream/relay-common.js';
+import type { ResponseHead } from '../upstream/response-head.js';
+import type { FastRequest } from './fast-request.js';
+
+/** Hop-by-hop lines of the backend's head that are its connection's business, not the client's. */
+const CONNECTION_LINES = new Set(['connection', 'keep-alive']);
+
+/**
+ * One proxied attempt on the fast path: the backend's answer goes to the client's socket as it came,
+ * framing included; only its head is rewritten (the backend's connection headers dropped). The payload
+ * is seen on the way for the request metrics. `settle` as for every relay: null once answered, or the
+ * error before any answer byte.
+ */
+export class SocketRelay implements ExchangeHandler {
+  exchange: Exchange | null = null;
+  /** The head still to send: the backend's own bytes, or a rewritten copy. */
+  private headBytes: Buffer | null = null;
+  private failed = false;
+  private eventStream = false;
+  private framing: ResponseHead['framing'] = 'none';
+  private draining = false;
+
+  constructor(
+    private readonly req: FastRequest,
+    private readonly lease: Lease,
+    private readonly settle: Settle,
+  ) {
+    req.conn.whenGone(this.onClientGone);
+  }
+
+  head(h: ResponseHead, raw: Buffer): void {
+    const { req } = this;
+    req.answered = true;
+    this.failed = h.status >= 500;
+    this.eventStream = h.contentType.includes('text/event-stream');
+    this.framing = h.framing;
+    req.tally.head(h.status, h.contentType);
+    if (h.framing === 'close') req.conn.closeAfterThis();
+    // The backend's head goes as it came unless the connections' ways part: it closes, or the client's will.
+    this.headBytes = h.close || req.conn.closing ? Buffer.from(clientHead(h, req.conn.closing), 'latin1') : raw;
+    this.settle(null);
+  }
+
+  data(piece: Buffer): void {
+    this.req.tally.body(piece);
+  }
+
+  framed(bytes: Buffer, last: boolean): void {
+    const { req } = this;
+    if (req.over) return;
+    let out = bytes;
+    if (this.headBytes !== null) {
+      out = joined(this.headBytes, bytes);
+      this.headBytes = null;
+    }
+    if (last) return req.end(out, this.released);
+    if (out.length > 0 && !req.conn.write(out) && !this.draining) {
+      this.draining = true;
+      this.exchange?.pause();
+      req.conn.socket.once('drain', this.onDrain);
+    }
+  }
+
+  end(): void {
+    // The last bytes went with `framed(.., true)`; a close-delimited answer ends with the connection.
+    if (!this.req.over) this.req.end(this.headBytes, this.released);
+  }
+
+  error(err: Error, answered: boolean): void {
+    if (!answered) return this.settle(err);
+    const { req } = this;
+    this.lease.release('failed');
+    if (req.over) return;
+    if (this.eventStream && this.framing === 'close') return req.end(cutStreamEvent(this.lease));
+    if (this.eventStream && this.framing === 'chunked' && this.exchange?.betweenChunks) {
+      const text = Buffer.from(cutStreamEvent(this.lease));
+      return req.end(Buffer.concat([Buffer.from(`${text.length.toString(16)}\r\n`), text, Buffer.from('\r\n0\r\n\r\n')]));
+    }
+    req.cut();
+  }
+
+  private readonly released = (ok: boolean): void => this.lease.release(ok && !this.failed ? 'ok' : 'failed');
+
+  private readonly onDrain = (): void => {
+    this.draining = false;
+    this.exchange?.resume();
+  };
+
+  /** The client went away mid-request: the backend's answer is abandoned. */
+  private readonly onClientGone = (): void => {
+    this.exchange?.abort();
+    if (!this.req.answered) return this.settle(new Error('the client went away'));
+    this.lease.release('failed');
+    this.req.end(null);
+  };
+}
+
+/** `a` then `b`: without a copy when `b` follows `a` in the same memory (a head and the body read with it). */
+function joined(a: Buffer, b: Buffer): Buffer {
+  if (b.length === 0) return a;
+  if (a.buffer === b.buffer && a.byteOffset + a.length === b.byteOffset) return Buffer.from(a.buffer, a.byteOffset, a.length + b.length);
+  return Buffer.concat([a, b]);
+}
+
+/** The backend's head for the client: its own lines less the connection ones; `close` when this connection ends after it. */
+function clientHead(h: ResponseHead, close: boolean): string {
+  let text = `HTTP/1.1 ${h.status} ${h.reason}\r\n`;
+  for (const [name, value] of h.lines) if (!CONNECTION_LINES.has(name.toLowerCase())) text += `${name}: ${value}\r\n`;
+  if (close) text += 'connection: close\r\n';
+  return `${text}\r\n`;
+}

@@ -1,0 +1,127 @@
+import { connect, type Socket } from 'node:net';
+import type { Exchange, ExchangeHandler, UpstreamRequest } from './exchange.js';
+import { Exchange as ExchangeImpl } from './exchange.js';
+
+/** A backend that does not accept a connection within this long fails the request (it is then probed). */
+export const CONNECT_TIMEOUT_MS = 5000;
+/** Idle connections are closed after this long, or 1 s before the backend's own `Keep-Alive: timeout`. */
+const IDLE_MS = 4000;
+const SWEEP_MS = 1000;
+/** Bodies up to this size are copied behind the head, so the request is one plain write. */
+const ONE_BUFFER_MAX = 64 * 1024;
+
+/** One TCP connection to a backend, owned by at most one exchange at a time. */
+export class UpstreamConnection {
+  current: Exchange | null = null;
+  /** Answers completed on it. */
+  uses = 0;
+  idleUntil = 0;
+  private closed = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly pool: UpstreamPool,
+  ) {
+    socket.on('data', (chunk: Buffer) => {
+      if (this.current) this.current.onData(chunk);
+      else this.destroy(); // an idle connection has nothing to say
+    });
+    let failure: Error | null = null;
+    socket.on('error', (err) => (failure = err));
+    socket.on('close', () => {
+      this.closed = true;
+      pool.forget(this);
+      const ex = this.current;
+      this.current = null;
+      ex?.onClose(failure);
+    });
+  }
+
+  /** The request's head and body leave in one write (one buffer when the body is small, else corked). */
+  send(head: string, body: Buffer): void {
+    const { socket } = this;
+    if (body.length <= ONE_BUFFER_MAX) {
+      const out = Buffer.allocUnsafe(head.length + body.length);
+      out.write(head, 0, 'latin1');
+      body.copy(out, head.length);
+      socket.write(out);
+      return;
+    }
+    socket.cork();
+    socket.write(head, 'latin1');
+    socket.write(body);
+    socket.uncork();
+  }
+
+  get alive(): boolean {
+    return !this.closed && !this.socket.destroyed;
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+/**
+ * Keep-alive connections to one running backend instance, newest idle first. Made on the instance's
+ * first request, destroyed when its process exits, so no connection outlives the start it belongs to
+ * and a new start on the same port never inherits an old one.
+ */
+export class UpstreamPool {
+  private readonly idleConns: UpstreamConnection[] = [];
+  private readonly all = new Set<UpstreamConnection>();
+  private sweeper: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(readonly port: number) {}
+
+  send(req: UpstreamRequest, handler: ExchangeHandler): Exchange {
+    const ex = new ExchangeImpl(this, req, handler);
+    let conn = this.idleConns.pop();
+    while (conn && !conn.alive) conn = this.idleConns.pop();
+    ex.start(conn ?? this.fresh());
+    return ex;
+  }
+
+  /** A new connection (connecting; the request is written at once and leaves when it connects). */
+  fresh(): UpstreamConnection {
+    const socket = connect({ port: this.port, host: '127.0.0.1', noDelay: true });
+    const conn = new UpstreamConnection(socket, this);
+    this.all.add(conn);
+    if (this.closed) queueMicrotask(() => conn.destroy());
+    const timer = setTimeout(() => socket.destroy(new Error(`could not connect within ${CONNECT_TIMEOUT_MS / 1000}s`)), CONNECT_TIMEOUT_MS);
+    socket.once('connect', () => clearTimeout(timer));
+    socket.once('close', () => clearTimeout(timer));
+    return conn;
+  }
+
+  /** An exchange finished cleanly on `conn`: it waits for the next request. */
+  idle(conn: UpstreamConnection, keepAliveMs: number | null): void {
+    if (this.closed || !conn.alive) return conn.destroy();
+    conn.uses++;
+    conn.idleUntil = Date.now() + Math.max(SWEEP_MS, keepAliveMs === null ? IDLE_MS : Math.min(IDLE_MS, keepAliveMs - SWEEP_MS));
+    this.idleConns.push(conn);
+    this.sweeper ??= setTimeout(this.sweep, SWEEP_MS).unref();
+  }
+
+  forget(conn: UpstreamConnection): void {
+    this.all.delete(conn);
+    const i = this.idleConns.indexOf(conn);
+    if (i >= 0) this.idleConns.splice(i, 1);
+  }
+
+  /** Every connection closed, idle or busy (their exchanges fail). */
+  destroy(): void {
+    this.closed = true;
+    if (this.sweeper) clearTimeout(this.sweeper);
+    this.sweeper = null;
+    for (const c of [...this.all]) c.destroy();
+  }
+
+  private readonly sweep = (): void => {
+    this.sweeper = null;
+    const now = Date.now();
+    for (const c of this.idleConns.filter((c) => c.idleUntil <= now)) c.destroy();
+    if (this.idleConns.length > 0) this.sweeper = setTimeout(this.sweep, SWEEP_MS).unref();
+  };
+}
