@@ -19,28 +19,32 @@ const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 /** Heads longer than this are node:http's to answer (431). */
 export const MAX_REQUEST_HEAD = 16 * 1024;
 const REQUEST_LINE = /^([A-Z]+) (\/[^ ]*) HTTP\/1\.1$/;
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const CLOSE = /(?:^|,)\s*close\s*(?:,|$)/i;
 
 /**
  * The head at the start of `buf`: null while incomplete, 'other' for anything outside the plain
  * HTTP/1.1 subset the fast path serves (the connection then goes to node:http, which answers it).
+ * Lines are found with byte searches and each name checked byte by byte as a token.
  */
 export function parseRequestHead(buf: Buffer): RequestHead | null | 'other' {
   const end = buf.indexOf(HEAD_END);
   if (end < 0) return buf.length > MAX_REQUEST_HEAD ? 'other' : null;
   if (end > MAX_REQUEST_HEAD) return 'other';
-  const lines = buf.toString('latin1', 0, end).split('\r\n');
-  const m = REQUEST_LINE.exec(lines[0]!);
+  let nl = buf.indexOf(LF);
+  if (buf[nl - 1] !== CR) return 'other';
+  const m = REQUEST_LINE.exec(buf.toString('latin1', 0, nl - 1));
   if (!m) return 'other';
   const headers: Record<string, string> = {};
   const raw: string[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    const colon = line.indexOf(':');
-    if (colon <= 0) return 'other';
-    const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) return 'other';
-    const value = line.slice(colon + 1).trim();
+  // The last header line ends with the CRLF at `end`; the blank line follows.
+  for (let start = nl + 1; start < end + 2; start = nl + 1) {
+    nl = buf.indexOf(LF, start);
+    const eol = nl - 1;
+    if (buf[eol] !== CR) return 'other';
+    const colon = tokenEnd(buf, start, eol);
+    if (colon <= start || buf[colon] !== 0x3a) return 'other';
+    const name = buf.toString('latin1', start, colon);
+    const value = buf.toString('latin1', colon + 1, eol).trim();
     raw.push(name, value);
     const key = name.toLowerCase();
     const had = headers[key];
@@ -48,7 +52,7 @@ export function parseRequestHead(buf: Buffer): RequestHead | null | 'other' {
   }
   const length = headers['content-length'];
   if (length !== undefined && !/^\d{1,15}$/.test(length)) return 'other';
-  const connection = headers.connection?.toLowerCase();
+  const connection = headers.connection;
   return {
     method: m[1]!,
     target: m[2]!,
@@ -56,6 +60,19 @@ export function parseRequestHead(buf: Buffer): RequestHead | null | 'other' {
     headers,
     raw,
     contentLength: length === undefined ? -1 : Number(length),
-    close: connection !== undefined && /(?:^|,)\s*close\s*(?:,|$)/.test(connection),
+    close: connection !== undefined && CLOSE.test(connection),
   };
 }
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** The index of the first byte from `start` that is not a token character (RFC 9110 §5.6.2). */
+function tokenEnd(buf: Buffer, start: number, end: number): number {
+  let i = start;
+  while (i < end && TOKEN_CHARS[buf[i]!] === 1) i++;
+  return i;
+}
+
+const TOKEN_CHARS = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TOKEN_CHARS[c.charCodeAt(0)] = 1;

@@ -1,7 +1,7 @@
 import type { Lease } from '../../../engine/engine.js';
 import type { Exchange, ExchangeHandler } from '../upstream/exchange.js';
 import { cutStreamEvent, type Settle } from '../upstream/relay-common.js';
-import type { ResponseHead } from '../upstream/response-head.js';
+import { headerLines, type ResponseHead } from '../upstream/response-head.js';
 import type { FastRequest } from './fast-request.js';
 
 /** Hop-by-hop lines of the backend's head that are its connection's business, not the client's. */
@@ -21,6 +21,8 @@ export class SocketRelay implements ExchangeHandler {
   private eventStream = false;
   private framing: ResponseHead['framing'] = 'none';
   private draining = false;
+  /** Where this read's payload pieces lie in its bytes: [start, end, ...]. */
+  private readonly spans: number[] = [];
 
   constructor(
     private readonly req: FastRequest,
@@ -43,13 +45,17 @@ export class SocketRelay implements ExchangeHandler {
     this.settle(null);
   }
 
-  data(piece: Buffer): void {
-    this.req.tally.body(piece);
+  data(_buf: Buffer, start: number, end: number): void {
+    this.spans.push(start, end);
   }
 
   framed(bytes: Buffer, last: boolean): void {
     const { req } = this;
     if (req.over) return;
+    if (this.spans.length > 0) {
+      req.tally.bodySpans(bytes, this.spans);
+      this.spans.length = 0;
+    }
     let out = bytes;
     if (this.headBytes !== null) {
       out = joined(this.headBytes, bytes);
@@ -107,7 +113,7 @@ function joined(a: Buffer, b: Buffer): Buffer {
 /** The backend's head for the client: its own lines less the connection ones; `close` when this connection ends after it. */
 function clientHead(h: ResponseHead, close: boolean): string {
   let text = `HTTP/1.1 ${h.status} ${h.reason}\r\n`;
-  for (const [name, value] of h.lines) if (!CONNECTION_LINES.has(name.toLowerCase())) text += `${name}: ${value}\r\n`;
+  for (const [name, value] of headerLines(h)) if (!CONNECTION_LINES.has(name.toLowerCase())) text += `${name}: ${value}\r\n`;
   if (close) text += 'connection: close\r\n';
   return `${text}\r\n`;
 }

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { LoadoutEvent } from '../../../../shared/events.js';
 import type { GpuSnapshot } from '../../../../shared/gpu.js';
 import { MODEL_STATES, type ModelView } from '../../../../shared/model-view.js';
+import { TalliedCounter } from './tallied-counter.js';
 import type { TokenCounts } from './usage-scanner.js';
 
 export type ApiFace = 'openai' | 'ollama';
@@ -43,9 +44,9 @@ export class LoadoutMetrics {
   private readonly evictions: Counter<'model' | 'reason'>;
   private readonly stops: Counter<'model' | 'reason'>;
   private readonly refusals: Counter<'model' | 'code'>;
-  private readonly requests: Counter<'model' | 'api' | 'status'>;
-  private readonly errors: Counter<'model' | 'api' | 'code'>;
-  private readonly tokens: Counter<'model' | 'kind'>;
+  private readonly requests: TalliedCounter<'model' | 'api' | 'status'>;
+  private readonly errors: TalliedCounter<'model' | 'api' | 'code'>;
+  private readonly tokens: TalliedCounter<'model' | 'kind'>;
 
   constructor(private readonly src: MetricsSources) {
     const registers = [this.registry];
@@ -54,9 +55,9 @@ export class LoadoutMetrics {
     this.evictions = new Counter({ name: 'loadout_model_evictions_total', help: 'Models unloaded by a rule, by reason (lru, group, idle, busy_timeout, memory).', labelNames: ['model', 'reason'], registers });
     this.stops = new Counter({ name: 'loadout_model_stops_total', help: 'Backends that stopped, by reason (manual, evicted, shutdown, exited, ...).', labelNames: ['model', 'reason'], registers });
     this.refusals = new Counter({ name: 'loadout_load_refusals_total', help: 'Loads refused, by error code (pinned_conflict, busy, no_memory, ...).', labelNames: ['model', 'code'], registers });
-    this.requests = new Counter({ name: 'loadout_requests_total', help: 'Inference requests answered, by API face and HTTP status.', labelNames: ['model', 'api', 'status'], registers });
-    this.errors = new Counter({ name: 'loadout_request_errors_total', help: 'Inference requests that failed, by error code (busy, backend_error, ..., http_<status>, client_closed).', labelNames: ['model', 'api', 'code'], registers });
-    this.tokens = new Counter({ name: 'loadout_tokens_total', help: 'Tokens reported in the backends\' usage, by kind (prompt or completion).', labelNames: ['model', 'kind'], registers });
+    this.requests = new TalliedCounter({ name: 'loadout_requests_total', help: 'Inference requests answered, by API face and HTTP status.', labelNames: ['model', 'api', 'status'], registers });
+    this.errors = new TalliedCounter({ name: 'loadout_request_errors_total', help: 'Inference requests that failed, by error code (busy, backend_error, ..., http_<status>, client_closed).', labelNames: ['model', 'api', 'code'], registers });
+    this.tokens = new TalliedCounter({ name: 'loadout_tokens_total', help: 'Tokens reported in the backends\' usage, by kind (prompt or completion).', labelNames: ['model', 'kind'], registers });
     this.gauges();
     for (const m of src.models()) for (const outcome of ['ready', 'failed']) this.loads.inc({ model: m.name, outcome }, 0);
     this.off = src.subscribe((e) => this.onEvent(e));

@@ -18,6 +18,11 @@ export interface Tally extends MeteredRequest {
   head(status: number, contentType: string): void;
   /** A piece of the answer's payload, as written (scanned for `usage`, not kept). */
   body(chunk: string | Uint8Array): void;
+  /**
+   * The payload pieces of one read of a relayed answer: where they lie in `bytes` ([start, end, ...]).
+   * Only a read that may hold (part of) a `usage` object is looked at piece by piece.
+   */
+  bodySpans(bytes: Buffer, spans: readonly number[]): void;
   /** The answer is over: `finished` when all of it was handed to the client. Records once. */
   close(finished: boolean): void;
 }
@@ -39,40 +44,7 @@ export class RequestMeter {
 
   /** A tally fed by the caller. */
   begin(api: ApiFace, opts: { scanUsage: boolean }): Tally {
-    let model = '';
-    let code: string | null = null;
-    let tokens: TokenCounts | null = null;
-    const scanner = opts.scanUsage ? new UsageScanner() : null;
-    let errorBody = '';
-    const began = this.now();
-    let firstByte: number | null = null;
-    let streamed = false;
-    let status = 0;
-    let closed = false;
-    return {
-      model: (name) => (model = name),
-      tokens: (t) => (tokens = t),
-      error: (c) => (code = c),
-      head: (s, contentType) => {
-        status = s;
-        streamed = isStream(contentType);
-      },
-      body: (chunk) => {
-        firstByte ??= this.now();
-        scanner?.push(chunk);
-        if (status >= 400 && errorBody.length < ERROR_BODY_MAX) errorBody += (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')).slice(0, ERROR_BODY_MAX);
-      },
-      close: (finished) => {
-        if (closed) return;
-        closed = true;
-        const error = code ?? (!finished ? 'client_closed' : status >= 400 ? errorCode(status, errorBody) : null);
-        const end = this.now();
-        const latencyMs = end - began;
-        // A stream's rate is its tokens over the time they took to arrive, not counting the wait for the first.
-        const generationMs = firstByte !== null && end > firstByte && streamed ? end - firstByte : latencyMs;
-        this.record({ model, api, status, error, tokens: tokens ?? scanner?.result() ?? null, latencyMs, generationMs });
-      },
-    };
+    return new RequestTally(api, opts.scanUsage ? new UsageScanner() : null, this.record, this.now);
   }
 
   /** A tally fed by taps on a node:http response. */
@@ -96,6 +68,69 @@ export class RequestMeter {
 }
 
 const ERROR_BODY_MAX = 2048;
+
+/** One request's tally (a class: one object per request on the hot path). */
+class RequestTally implements Tally {
+  private name = '';
+  private code: string | null = null;
+  private counted: TokenCounts | null = null;
+  private errorBody = '';
+  private readonly began: number;
+  private firstByte: number | null = null;
+  private streamed = false;
+  private status = 0;
+  private closed = false;
+
+  constructor(
+    private readonly api: ApiFace,
+    private readonly scanner: UsageScanner | null,
+    private readonly record: (r: RequestRecord) => void,
+    private readonly now: () => number,
+  ) {
+    this.began = now();
+  }
+
+  model(name: string): void {
+    this.name = name;
+  }
+
+  tokens(t: TokenCounts): void {
+    this.counted = t;
+  }
+
+  error(code: string): void {
+    this.code = code;
+  }
+
+  head(status: number, contentType: string): void {
+    this.status = status;
+    this.streamed = isStream(contentType);
+  }
+
+  body(chunk: string | Uint8Array): void {
+    this.firstByte ??= this.now();
+    this.scanner?.push(chunk);
+    if (this.status >= 400 && this.errorBody.length < ERROR_BODY_MAX) this.errorBody += (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')).slice(0, ERROR_BODY_MAX);
+  }
+
+  bodySpans(bytes: Buffer, spans: readonly number[]): void {
+    this.firstByte ??= this.now();
+    this.scanner?.pushSpans(bytes, spans);
+    for (let k = 0; k + 1 < spans.length && this.status >= 400 && this.errorBody.length < ERROR_BODY_MAX; k += 2) this.errorBody += bytes.toString('utf8', spans[k], spans[k + 1]).slice(0, ERROR_BODY_MAX);
+  }
+
+  close(finished: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    const { status } = this;
+    const error = this.code ?? (!finished ? 'client_closed' : status >= 400 ? errorCode(status, this.errorBody) : null);
+    const end = this.now();
+    const latencyMs = end - this.began;
+    // A stream's rate is its tokens over the time they took to arrive, not counting the wait for the first.
+    const generationMs = this.firstByte !== null && end > this.firstByte && this.streamed ? end - this.firstByte : latencyMs;
+    this.record({ model: this.name, api: this.api, status, error, tokens: this.counted ?? this.scanner?.result() ?? null, latencyMs, generationMs });
+  }
+}
 
 /** Server-Sent Events (OpenAI) or NDJSON (Ollama): an answer sent piece by piece as it is generated. */
 function isStream(contentType: string): boolean {

@@ -4,6 +4,7 @@ export interface TokenCounts {
 }
 
 const KEY = '"usage"';
+const KEY_BYTES = Buffer.from(KEY, 'latin1');
 /** A usage object is small; anything longer is not one. */
 const MAX_OBJECT = 4096;
 
@@ -27,8 +28,8 @@ export class UsageScanner {
   push(chunk: string | Uint8Array): void {
     if (typeof chunk !== 'string') {
       const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      if (this.object === null && buf.indexOf(KEY) < 0 && !(this.carry + buf.toString('latin1', 0, KEY.length - 1)).includes(KEY)) {
-        this.carry = (this.carry + buf.toString('latin1', Math.max(0, buf.length - (KEY.length - 1)))).slice(-(KEY.length - 1));
+      if (this.object === null && this.carry === '' && buf.indexOf(KEY_BYTES) < 0) {
+        this.carry = keyStartAtEnd(buf);
         return;
       }
       chunk = buf.toString('utf8');
@@ -63,6 +64,20 @@ export class UsageScanner {
       this.escaped = false;
       text = text.slice(brace);
     }
+  }
+
+  /**
+   * One read of a relayed answer, whose payload pieces lie in `bytes` at [start, end, ...] (the rest is
+   * framing). A read that holds no key, finishes none and is not in the middle of an object is passed
+   * over with one byte search.
+   */
+  pushSpans(bytes: Buffer, spans: readonly number[]): void {
+    const cutKey = this.carry !== '' && (this.carry + bytes.toString('latin1', 0, KEY.length - 1)).includes(KEY);
+    if (this.object === null && !cutKey && bytes.indexOf(KEY_BYTES) < 0) {
+      this.carry = keyStartAtEnd(bytes);
+      return;
+    }
+    for (let k = 0; k + 1 < spans.length; k += 2) this.push(bytes.subarray(spans[k], spans[k + 1]));
   }
 
   /** The counts of the last usage object seen, or null. */
@@ -100,4 +115,13 @@ export class UsageScanner {
       // not JSON after all: keep the last good one
     }
   }
+}
+
+/** The end of `buf` when it is the start of `"usage"` (the key may go on in the next chunk), else ''. */
+function keyStartAtEnd(buf: Buffer): string {
+  const from = Math.max(0, buf.length - (KEY_BYTES.length - 1));
+  for (let q = buf.indexOf(0x22, from); q >= 0; q = buf.indexOf(0x22, q + 1)) {
+    if (buf.compare(KEY_BYTES, 0, buf.length - q, q) === 0) return buf.toString('latin1', q);
+  }
+  return '';
 }

@@ -37,43 +37,66 @@ export class BodyFramer {
   }
 
   /**
-   * Reads `buf` from `from`: `data` gets each piece of payload (as subarrays of `buf`). Returns the index
-   * just past the body's last byte, or -1 while it goes on.
+   * Reads `buf` from `from`: `data` gets the place of each piece of payload in `buf` (no copy, no new
+   * Buffer: a sink that only passes bytes on need not make any). Returns the index just past the body's
+   * last byte, or -1 while it goes on.
    */
-  feed(buf: Buffer, from: number, data: (piece: Buffer) => void): number {
+  feed(buf: Buffer, from: number, data: (buf: Buffer, start: number, end: number) => void): number {
     let i = from;
     const n = buf.length;
     while (i < n || this.state === State.Done) {
-      switch (this.state) {
-        case State.Done:
-          return i;
-        case State.Data: {
-          const take = Math.min(this.left, n - i);
-          if (take > 0) data(buf.subarray(i, i + take));
-          i += take;
-          this.left -= take;
-          if (this.left === 0) this.state = this.head.framing === 'chunked' ? State.DataEnd : State.Done;
-          break;
+      const state = this.state;
+      if (state === State.Done) return i;
+      if (state === State.Data) {
+        const take = Math.min(this.left, n - i);
+        if (take > 0) data(buf, i, i + take);
+        i += take;
+        this.left -= take;
+        if (this.left === 0) this.state = this.head.framing === 'chunked' ? State.DataEnd : State.Done;
+        continue;
+      }
+      // The usual lines, read in place: the CRLF after a chunk, a bare `hex CRLF` size line.
+      if (this.line === '') {
+        if (state === State.DataEnd && i + 1 < n && buf[i] === 0x0d && buf[i + 1] === 0x0a) {
+          i += 2;
+          this.state = State.Size;
+          continue;
         }
-        case State.DataEnd:
-        case State.Size:
-        case State.Trailer: {
-          const nl = buf.indexOf(10, i);
-          const piece = buf.toString('latin1', i, nl < 0 ? n : nl);
-          if (nl < 0) {
-            this.line += piece;
-            if (this.line.length > MAX_LINE) throw new BadResponse('a chunk line is too long');
-            return -1;
-          }
-          i = nl + 1;
-          const line = (this.line + piece).replace(/\r$/, '');
-          this.line = '';
-          this.onLine(line);
-          break;
+        const next = state === State.Size ? this.sizeInPlace(buf, i, n) : -1;
+        if (next >= 0) {
+          i = next;
+          continue;
         }
       }
+      // Any other line (cut between two reads, with chunk extensions, trailers), as text.
+      const nl = buf.indexOf(10, i);
+      if (nl < 0) {
+        this.line += buf.toString('latin1', i, n);
+        if (this.line.length > MAX_LINE) throw new BadResponse('a chunk line is too long');
+        return -1;
+      }
+      const line = (this.line + buf.toString('latin1', i, nl)).replace(/\r$/, '');
+      this.line = '';
+      i = nl + 1;
+      this.onLine(line);
     }
     return -1;
+  }
+
+  /** A `hex CRLF` size line at `i`: the index after it, or -1 when it is not one whole in this read. */
+  private sizeInPlace(buf: Buffer, i: number, n: number): number {
+    let size = 0;
+    let j = i;
+    for (; j < n && j - i < 15; j++) {
+      const c = buf[j]!;
+      const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+      if (digit < 0) break;
+      size = size * 16 + digit;
+    }
+    if (j === i || j + 1 >= n || buf[j] !== 0x0d || buf[j + 1] !== 0x0a) return -1;
+    this.left = size;
+    this.state = size === 0 ? State.Trailer : State.Data;
+    return j + 2;
   }
 
   private onLine(line: string): void {

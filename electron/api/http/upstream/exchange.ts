@@ -19,8 +19,8 @@ export interface UpstreamRequest {
 export interface ExchangeHandler {
   /** The backend's final response head (1xx heads are skipped), and its bytes as they came. */
   head(head: ResponseHead, raw: Buffer): void;
-  /** A piece of the body's payload (chunk framing removed). */
-  data(piece: Buffer): void;
+  /** Where a piece of the body's payload lies in `buf` (chunk framing excluded). */
+  data(buf: Buffer, start: number, end: number): void;
   /**
    * The end of one read: its body bytes exactly as the backend framed them (for a sink that passes
    * them on; empty when the read held only the head). Called after that read's `data` pieces.
@@ -47,14 +47,14 @@ export class Exchange {
   private replaced = false;
   /** The connection had served an answer before this request. */
   private reused = false;
-  private readonly onPiece: (piece: Buffer) => void;
+  private readonly onPiece: (buf: Buffer, start: number, end: number) => void;
 
   constructor(
     private readonly pool: UpstreamPool,
     private readonly req: UpstreamRequest,
     private readonly handler: ExchangeHandler,
   ) {
-    this.onPiece = (piece) => handler.data(piece);
+    this.onPiece = (buf, start, end) => handler.data(buf, start, end);
   }
 
   start(conn: UpstreamConnection): void {

@@ -14,8 +14,8 @@ export interface ResponseHead {
   contentType: string;
   /** `Keep-Alive: timeout=N` in ms, or null. */
   keepAliveMs: number | null;
-  /** Header lines as [name as sent, value], in order. */
-  lines: Array<[string, string]>;
+  /** The head's bytes as they came. */
+  raw: Buffer;
 }
 
 /** Longer heads are refused: a backend that sends one is broken. */
@@ -32,20 +32,23 @@ export function parseResponseHead(buf: Buffer): ResponseHead | null {
     if (buf.length > MAX_HEAD) throw new BadResponse(`the response head is longer than ${MAX_HEAD} bytes`);
     return null;
   }
-  const text = buf.toString('latin1', 0, end).split('\r\n');
-  const m = STATUS_LINE.exec(text[0]!);
-  if (!m) throw new BadResponse(`not an HTTP/1.1 status line: ${JSON.stringify(text[0]!.slice(0, 80))}`);
+  let nl = buf.indexOf(LF);
+  const m = STATUS_LINE.exec(buf.toString('latin1', 0, buf[nl - 1] === CR ? nl - 1 : nl));
+  if (!m) throw new BadResponse(`not an HTTP/1.1 status line: ${JSON.stringify(buf.toString('latin1', 0, Math.min(nl, 80)))}`);
   const status = Number(m[1]);
-  const head: ResponseHead = { status, reason: m[2] ?? '', size: end + HEAD_END.length, framing: 'close', contentLength: -1, close: false, contentType: '', keepAliveMs: null, lines: [] };
+  const size = end + HEAD_END.length;
+  const head: ResponseHead = { status, reason: m[2] ?? '', size, framing: 'close', contentLength: -1, close: false, contentType: '', keepAliveMs: null, raw: buf.subarray(0, size) };
   let chunked = false;
-  for (let i = 1; i < text.length; i++) {
-    const line = text[i]!;
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new BadResponse(`malformed response header line: ${JSON.stringify(line.slice(0, 80))}`);
-    const name = line.slice(0, colon);
-    const value = line.slice(colon + 1).trim();
-    head.lines.push([name, value]);
-    switch (name.toLowerCase()) {
+  // Only the lines that framing and relaying need are decoded; the names are told apart by length first.
+  for (let start = nl + 1; start < end + 2; start = nl + 1) {
+    nl = buf.indexOf(LF, start);
+    const eol = buf[nl - 1] === CR ? nl - 1 : nl;
+    const colon = buf.indexOf(COLON, start);
+    if (colon <= start || colon > eol) throw new BadResponse(`malformed response header line: ${JSON.stringify(buf.toString('latin1', start, Math.min(eol, start + 80)))}`);
+    const name = NAMES.get(colon - start)?.find((n) => sameName(buf, start, n));
+    if (name === undefined) continue;
+    const value = buf.toString('latin1', colon + 1, eol).trim();
+    switch (name) {
       case 'content-length':
         if (!/^\d{1,15}$/.test(value) || (head.contentLength >= 0 && head.contentLength !== Number(value))) throw new BadResponse(`bad content-length: ${value}`);
         head.contentLength = Number(value);
@@ -71,4 +74,27 @@ export function parseResponseHead(buf: Buffer): ResponseHead | null {
   else if (head.contentLength >= 0) head.framing = 'length';
   if (head.framing === 'close') head.close = true;
   return head;
+}
+
+/** The head's header lines as [name as sent, value], in order (for a sink that writes them anew). */
+export function headerLines(head: ResponseHead): Array<[string, string]> {
+  const lines = head.raw.toString('latin1', 0, head.raw.length - HEAD_END.length).split('\r\n').slice(1);
+  return lines.map((line) => {
+    const colon = line.indexOf(':');
+    return [line.slice(0, colon), line.slice(colon + 1).trim()];
+  });
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+const COLON = 0x3a;
+const WANTED = ['content-length', 'transfer-encoding', 'connection', 'content-type', 'keep-alive'] as const;
+type Wanted = (typeof WANTED)[number];
+const NAMES = new Map<number, Wanted[]>();
+for (const n of WANTED) NAMES.set(n.length, [...(NAMES.get(n.length) ?? []), n]);
+
+/** Whether the name at `start` is `lower`, in any case. */
+function sameName(buf: Buffer, start: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) if ((buf[start + i]! | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
 }

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Lease } from '../../../engine/engine.js';
 import type { Exchange, ExchangeHandler } from './exchange.js';
 import { forwardedResponseHeaders } from './forwarding.js';
-import type { ResponseHead } from './response-head.js';
+import { headerLines, type ResponseHead } from './response-head.js';
 import { cutStreamEvent, type Settle } from './relay-common.js';
 
 /**
@@ -35,15 +35,15 @@ export class ResponseRelay implements ExchangeHandler {
     this.eventStream = head.contentType.includes('text/event-stream');
     this.cork();
     // Headers are already out when the client was kept posted on the load (send_loading_state).
-    if (!res.headersSent) res.writeHead(head.status, forwardedResponseHeaders(head.lines));
+    if (!res.headersSent) res.writeHead(head.status, forwardedResponseHeaders(headerLines(head)));
     this.settle(null);
   }
 
-  data(piece: Buffer): void {
+  data(buf: Buffer, start: number, end: number): void {
     const { res } = this;
     if (res.destroyed) return;
     this.cork();
-    if (!res.write(piece)) {
+    if (!res.write(buf.subarray(start, end))) {
       this.exchange?.pause();
       res.once('drain', this.onDrain);
     }
