@@ -205,6 +205,11 @@ export class Engine {
     return this.loader.request(slot, trigger, true);
   }
 
+  /** `acquire` when it needs no wait: a lease on the ready instance now, else null (then call acquire). */
+  leaseNow(slot: ModelSlot): Lease | null {
+    return this.loader.leaseNow(slot);
+  }
+
   /**
    * A proxied request could not connect, was reset, or got no answer in time: probe the instance now.
    * An unhealthy one is recycled (stopped at once, reason `unhealthy`) and true is returned, so the

@@ -102,7 +102,8 @@ export class OpenAiRouter {
    */
   async attempts(slot: ModelSlot, request: UpstreamRequest, t: AttemptTransport): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const lease = await t.acquire(attempt === 1);
+      // A ready model's lease is taken at once: the request leaves in the same turn as it came in.
+      const lease = (attempt === 1 ? this.engine.leaseNow(slot) : null) ?? (await t.acquire(attempt === 1));
       if (!lease) return; // the loading-state stream already carried the error
       if (t.gone()) return lease.release('failed');
       const failure = await new Promise<Error | null>((settle) => {

@@ -69,12 +69,12 @@ export class Loader {
     if (slot.removed) return Promise.reject(removedError(slot));
     if (this.isShuttingDown()) return Promise.reject(new LoadoutError('shutting_down', 'Loadout is shutting down'));
     const live = slot.live;
-    if (live?.state === 'ready' && (!lease || !this.yielding(slot))) {
-      if (!lease) {
-        live.touch(ctx.clock.now());
-        return Promise.resolve(live);
-      }
-      return Promise.resolve(openLease(ctx, slot, live));
+    if (lease) {
+      const now = this.leaseNow(slot);
+      if (now) return Promise.resolve(now);
+    } else if (live?.state === 'ready') {
+      live.touch(ctx.clock.now());
+      return Promise.resolve(live);
     }
     // Explicit loads (API, CLI, tray, dashboard) always try again; requests respect the cooldown
     // unless an instance is already starting.
@@ -95,6 +95,16 @@ export class Loader {
       ctx.notify(slot);
       this.pump(slot, trigger);
     });
+  }
+
+  /**
+   * A lease on the model's ready instance taken now, without a turn of the event loop, or null when
+   * the request has to go through `request` (not ready, its turn is over, removed, shutting down).
+   */
+  leaseNow(slot: ModelSlot): Lease | null {
+    if (slot.removed || this.isShuttingDown()) return null;
+    const live = slot.live;
+    return live?.state === 'ready' && !this.yielding(slot) ? openLease(this.ctx, slot, live) : null;
   }
 
   /** A model whose turn is over: others' loads have waited `max_turn` for it; it takes no new requests. */

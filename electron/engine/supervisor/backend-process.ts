@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { sleep, type Clock, type Timer } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { Spawner } from '../platform/spawner.js';
@@ -78,6 +79,14 @@ type Outcome = { kind: 'ready' } | { kind: 'exited'; info: ExitInfo } | { kind: 
  */
 /** How long a failed probe of a dying process waits for its exit to be reported. */
 const EXIT_REPORT_GRACE_MS = 1000;
+/**
+ * Once a backend is ready, its output is read at most this often while it comes in small pieces:
+ * a server that logs a line or ten per request then costs one read per batch instead of one per
+ * line. Output still in the pipe when the process exits is read at once.
+ */
+const OUTPUT_PACE_MS = 50;
+/** A read this large means the backend writes a lot: it is read on without a pause (its writes never wait on us). */
+const PACE_BELOW_CHARS = 16 * 1024;
 
 export class BackendProcess {
   readonly spec: BackendSpec;
@@ -93,6 +102,9 @@ export class BackendProcess {
   private readonly exited: Promise<ExitInfo>;
   private resolveExited!: (info: ExitInfo) => void;
   private poller: ReadinessPoller | null = null;
+  /** Ready: its output is read in batches (see OUTPUT_PACE_MS). */
+  private paced = false;
+  private readonly pipes: Readable[] = [];
   /** Processes of this backend outside its group (they called setsid): a group signal misses them. */
   private escapees: ProcessIdentity[] = [];
   private trackTimer: Timer | null = null;
@@ -155,6 +167,7 @@ export class BackendProcess {
       case 'ready': {
         if (this.stopRequested) return this.fail('aborted', 'the backend was stopped before it was ready', await this.exited);
         const loadMs = deps.clock.now() - spawnedAt;
+        this.paced = true;
         // The /proc walk and the log line come after the caller learned of the ready backend.
         setImmediate(() => {
           this.log.info('backend ready', { pid: spawned, port: spec.port, load_ms: loadMs });
@@ -303,11 +316,16 @@ export class BackendProcess {
     deps.logs.started(spec.model, spec.instance, pid);
     for (const stream of ['stdout', 'stderr'] as const) {
       const pipe = child[stream];
+      if (pipe) this.pipes.push(pipe);
       // utf8 decoding keeps a character split across two chunks intact.
       pipe?.setEncoding('utf8');
       pipe?.on('data', (chunk: string) => {
         deps.logs.append(spec.model, spec.instance, stream, chunk);
         this.poller?.kick();
+        if (this.paced && chunk.length < PACE_BELOW_CHARS && !this.exit) {
+          pipe.pause();
+          deps.clock.setTimeout(() => pipe.resume(), OUTPUT_PACE_MS);
+        }
       });
     }
     const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -316,6 +334,8 @@ export class BackendProcess {
   }
 
   private async onLeaderExit(pid: number, info: ExitInfo, closed: Promise<void>): Promise<void> {
+    this.paced = false;
+    for (const pipe of this.pipes) pipe.resume();
     this.trackTimer?.cancel();
     this.trackTimer = null;
     // The leader is gone, so parent links to it are broken: the walk starts from the known escapees.

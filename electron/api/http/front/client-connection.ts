@@ -20,6 +20,7 @@ export interface ConnectionOwner {
 
 /** node:http's keep-alive wait (Loadout's listeners use 65 s). */
 export const KEEP_ALIVE_MS = 65_000;
+const EMPTY = Buffer.alloc(0);
 /** Pipelined bytes kept while an answer is in progress before reading pauses. */
 const MAX_AHEAD = 1024 * 1024;
 
@@ -78,8 +79,10 @@ export class ClientConnection {
     const { socket } = this;
     this.busy = false;
     if (this.gone || socket.destroyed) return done?.(false);
-    if (last !== null && last.length > 0) socket.write(last, done && ((err) => done(!err)));
-    else done?.(true);
+    if (last !== null && last.length > 0) socket.write(last);
+    // Written through to the kernel (the usual case): done now. Else once what is queued has left.
+    if (done && socket.writableLength === 0) done(true);
+    else if (done) socket.write(EMPTY, (err) => done(!err));
     if (this.closeAfter) {
       socket.end();
       return;

@@ -61,12 +61,14 @@ export class SocketRelay implements ExchangeHandler {
       out = joined(this.headBytes, bytes);
       this.headBytes = null;
     }
-    if (last) return req.end(out, this.released);
-    if (out.length > 0 && !req.conn.write(out) && !this.draining) {
+    if (last) req.end(out, this.released);
+    else if (out.length > 0 && !req.conn.write(out) && !this.draining) {
       this.draining = true;
       this.exchange?.pause();
       req.conn.socket.once('drain', this.onDrain);
     }
+    // Bytes the client's socket could not take at once are queued by reference.
+    if (req.conn.socket.writableLength > 0) this.exchange?.keepBytes();
   }
 
   end(): void {

@@ -72,6 +72,11 @@ export class Exchange {
     return this.framer?.betweenChunks ?? false;
   }
 
+  /** The handler holds on to the bytes of the current read (see UpstreamConnection.keep). */
+  keepBytes(): void {
+    this.conn?.keep();
+  }
+
   /** Stops reading the answer (the client cannot take more yet). */
   pause(): void {
     this.conn?.socket.pause();
@@ -94,16 +99,17 @@ export class Exchange {
     }
   }
 
-  /** Bytes from the backend. */
+  /** Bytes from the backend: valid until the next read unless the handler calls keepBytes(). */
   onData(chunk: Buffer): void {
     if (this.finished) return;
     try {
       let buf = chunk;
       while (!this.head) {
-        buf = this.pending ? Buffer.concat([this.pending, buf]) : buf;
+        const joined = this.pending !== null;
+        buf = joined ? Buffer.concat([this.pending!, buf]) : buf;
         const head = parseResponseHead(buf);
         if (!head) {
-          this.pending = buf;
+          this.pending = joined ? buf : Buffer.from(buf); // the read buffer is reused
           return;
         }
         this.pending = null;

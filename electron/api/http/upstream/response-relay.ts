@@ -49,13 +49,15 @@ export class ResponseRelay implements ExchangeHandler {
     }
   }
 
-  /** The end of one read: what it wrote leaves together. */
+  /** The end of one read: what it wrote leaves together (node:http holds on to what it was given). */
   framed(): void {
+    if (this.corked) this.exchange?.keepBytes();
     this.uncork();
   }
 
   end(): void {
     this.complete = true;
+    if (this.corked) this.exchange?.keepBytes();
     if (!this.res.destroyed) this.res.end();
     this.uncork();
   }

@@ -10,22 +10,31 @@ const SWEEP_MS = 1000;
 /** Bodies up to this size are copied behind the head, so the request is one plain write. */
 const ONE_BUFFER_MAX = 64 * 1024;
 
-/** One TCP connection to a backend, owned by at most one exchange at a time. */
+/** The size of a connection's read buffer. */
+const READ_BUFFER = 64 * 1024;
+
+/**
+ * One TCP connection to a backend, owned by at most one exchange at a time. Reads land in the
+ * connection's own buffer (no new Buffer and no stream machinery per read): the bytes an exchange is
+ * given stay valid until the next read, unless it calls `keep()`, which hands it that buffer for good.
+ */
 export class UpstreamConnection {
   current: Exchange | null = null;
   /** Answers completed on it. */
   uses = 0;
   idleUntil = 0;
+  readonly socket: Socket;
   private closed = false;
+  private readBuf = Buffer.allocUnsafe(READ_BUFFER);
 
-  constructor(
-    readonly socket: Socket,
-    private readonly pool: UpstreamPool,
-  ) {
-    socket.on('data', (chunk: Buffer) => {
-      if (this.current) this.current.onData(chunk);
-      else this.destroy(); // an idle connection has nothing to say
+  constructor(private readonly pool: UpstreamPool) {
+    const socket = connect({
+      port: pool.port,
+      host: '127.0.0.1',
+      noDelay: true,
+      onread: { buffer: () => this.readBuf, callback: (n: number, buf: Uint8Array) => this.onRead(buf as Buffer, n) },
     });
+    this.socket = socket;
     let failure: Error | null = null;
     socket.on('error', (err) => (failure = err));
     socket.on('close', () => {
@@ -35,6 +44,17 @@ export class UpstreamConnection {
       this.current = null;
       ex?.onClose(failure);
     });
+  }
+
+  /** The last read's bytes are still in use (queued for a client): the next read goes to a new buffer. */
+  keep(): void {
+    this.readBuf = Buffer.allocUnsafe(READ_BUFFER);
+  }
+
+  private onRead(buf: Buffer, n: number): boolean {
+    if (this.current) this.current.onData(buf.subarray(0, n));
+    else this.destroy(); // an idle connection has nothing to say
+    return true;
   }
 
   /** The request's head and body leave in one write (one buffer when the body is small, else corked). */
@@ -85,8 +105,8 @@ export class UpstreamPool {
 
   /** A new connection (connecting; the request is written at once and leaves when it connects). */
   fresh(): UpstreamConnection {
-    const socket = connect({ port: this.port, host: '127.0.0.1', noDelay: true });
-    const conn = new UpstreamConnection(socket, this);
+    const conn = new UpstreamConnection(this);
+    const { socket } = conn;
     this.all.add(conn);
     if (this.closed) queueMicrotask(() => conn.destroy());
     const timer = setTimeout(() => socket.destroy(new Error(`could not connect within ${CONNECT_TIMEOUT_MS / 1000}s`)), CONNECT_TIMEOUT_MS);
