@@ -1,7 +1,7 @@
 import type { Lease } from '../../../engine/engine.js';
 import type { Exchange, ExchangeHandler } from '../upstream/exchange.js';
 import { cutStreamEvent, type Settle } from '../upstream/relay-common.js';
-import { headerLines, type ResponseHead } from '../upstream/response-head.js';
+import { headerLines, reasonOf, type ResponseHead } from '../upstream/response-head.js';
 import type { FastRequest } from './fast-request.js';
 
 /** Hop-by-hop lines of the backend's head that are its connection's business, not the client's. */
@@ -114,7 +114,7 @@ function joined(a: Buffer, b: Buffer): Buffer {
 
 /** The backend's head for the client: its own lines less the connection ones; `close` when this connection ends after it. */
 function clientHead(h: ResponseHead, close: boolean): string {
-  let text = `HTTP/1.1 ${h.status} ${h.reason}\r\n`;
+  let text = `HTTP/1.1 ${h.status} ${reasonOf(h)}\r\n`;
   for (const [name, value] of headerLines(h)) if (!CONNECTION_LINES.has(name.toLowerCase())) text += `${name}: ${value}\r\n`;
   if (close) text += 'connection: close\r\n';
   return `${text}\r\n`;

@@ -1,8 +1,6 @@
 /** The parts of a backend's response head that relaying it needs; the rest passes as it came. */
 export interface ResponseHead {
   status: number;
-  /** The status line's reason phrase. */
-  reason: string;
   /** Bytes of the head, through its blank line. */
   size: number;
   /** How the body is delimited (RFC 9112 §6.3). */
@@ -21,7 +19,6 @@ export interface ResponseHead {
 /** Longer heads are refused: a backend that sends one is broken. */
 export const MAX_HEAD = 64 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
-const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/;
 
 export class BadResponse extends Error {}
 
@@ -33,11 +30,10 @@ export function parseResponseHead(buf: Buffer): ResponseHead | null {
     return null;
   }
   let nl = buf.indexOf(LF);
-  const m = STATUS_LINE.exec(buf.toString('latin1', 0, buf[nl - 1] === CR ? nl - 1 : nl));
-  if (!m) throw new BadResponse(`not an HTTP/1.1 status line: ${JSON.stringify(buf.toString('latin1', 0, Math.min(nl, 80)))}`);
-  const status = Number(m[1]);
+  const status = statusOf(buf, nl);
+  if (status < 0) throw new BadResponse(`not an HTTP/1.1 status line: ${JSON.stringify(buf.toString('latin1', 0, Math.min(nl, 80)))}`);
   const size = end + HEAD_END.length;
-  const head: ResponseHead = { status, reason: m[2] ?? '', size, framing: 'close', contentLength: -1, close: false, contentType: '', keepAliveMs: null, raw: buf.subarray(0, size) };
+  const head: ResponseHead = { status, size, framing: 'close', contentLength: -1, close: false, contentType: '', keepAliveMs: null, raw: buf.subarray(0, size) };
   let chunked = false;
   // Only the lines that framing and relaying need are decoded; the names are told apart by length first.
   for (let start = nl + 1; start < end + 2; start = nl + 1) {
@@ -45,8 +41,8 @@ export function parseResponseHead(buf: Buffer): ResponseHead | null {
     const eol = buf[nl - 1] === CR ? nl - 1 : nl;
     const colon = buf.indexOf(COLON, start);
     if (colon <= start || colon > eol) throw new BadResponse(`malformed response header line: ${JSON.stringify(buf.toString('latin1', start, Math.min(eol, start + 80)))}`);
-    const name = NAMES.get(colon - start)?.find((n) => sameName(buf, start, n));
-    if (name === undefined) continue;
+    const name = wantedName(buf, start, colon - start);
+    if (name === null) continue;
     const value = buf.toString('latin1', colon + 1, eol).trim();
     switch (name) {
       case 'content-length':
@@ -76,6 +72,12 @@ export function parseResponseHead(buf: Buffer): ResponseHead | null {
   return head;
 }
 
+/** The status line's reason phrase. */
+export function reasonOf(head: ResponseHead): string {
+  const nl = head.raw.indexOf(LF);
+  return head.raw.toString('latin1', 13, head.raw[nl - 1] === CR ? nl - 1 : nl);
+}
+
 /** The head's header lines as [name as sent, value], in order (for a sink that writes them anew). */
 export function headerLines(head: ResponseHead): Array<[string, string]> {
   const lines = head.raw.toString('latin1', 0, head.raw.length - HEAD_END.length).split('\r\n').slice(1);
@@ -88,10 +90,38 @@ export function headerLines(head: ResponseHead): Array<[string, string]> {
 const CR = 0x0d;
 const LF = 0x0a;
 const COLON = 0x3a;
-const WANTED = ['content-length', 'transfer-encoding', 'connection', 'content-type', 'keep-alive'] as const;
-type Wanted = (typeof WANTED)[number];
-const NAMES = new Map<number, Wanted[]>();
-for (const n of WANTED) NAMES.set(n.length, [...(NAMES.get(n.length) ?? []), n]);
+const HTTP_1 = Buffer.from('HTTP/1.', 'latin1');
+
+/** The status code of an `HTTP/1.x NNN reason` line ending at `nl`, or -1. */
+function statusOf(buf: Buffer, nl: number): number {
+  if (nl < 12 || buf.compare(HTTP_1, 0, HTTP_1.length, 0, HTTP_1.length) !== 0 || (buf[7] !== 0x30 && buf[7] !== 0x31) || buf[8] !== 0x20) return -1;
+  let status = 0;
+  for (let i = 9; i < 12; i++) {
+    const d = buf[i]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+    status = status * 10 + d;
+  }
+  const after = buf[12];
+  return after === 0x20 || after === CR || after === LF ? status : -1;
+}
+
+type Wanted = 'content-length' | 'transfer-encoding' | 'connection' | 'content-type' | 'keep-alive';
+
+/** The header name at `start` if it is one that framing or relaying needs (any case), else null. */
+function wantedName(buf: Buffer, start: number, length: number): Wanted | null {
+  switch (length) {
+    case 14:
+      return sameName(buf, start, 'content-length') ? 'content-length' : null;
+    case 17:
+      return sameName(buf, start, 'transfer-encoding') ? 'transfer-encoding' : null;
+    case 12:
+      return sameName(buf, start, 'content-type') ? 'content-type' : null;
+    case 10:
+      return sameName(buf, start, 'connection') ? 'connection' : sameName(buf, start, 'keep-alive') ? 'keep-alive' : null;
+    default:
+      return null;
+  }
+}
 
 /** Whether the name at `start` is `lower`, in any case. */
 function sameName(buf: Buffer, start: number, lower: string): boolean {
