@@ -108,9 +108,14 @@ export async function run() {
     const paths = [path('direct', backend, view.pid), path('splice', splice.url, splice.pid), path('naive', naive.url, naive.pid), path('loadout', engine.url, engine.pid), ...(ab ? [path('loadout-ab', ab.url, ab.pid)] : [])];
     const others = paths.slice(1);
 
-    // Warm-up pass of every phase (burst, streams), then the RSS that the rest must not grow.
+    // Warm-up pass of every phase at full size (sequential requests, a whole burst round, streams),
+    // so that the JIT, the heap's young generation and malloc's arenas reach their working size; then
+    // the RSS that the measured run must not grow.
     for (const p of paths) {
-      await burst(p.url, p.small, BURST, BURST * 8);
+      const s = await RawClient.open(p.url);
+      for (let i = 0; i < WARMUP; i++) await s.send(p.small);
+      s.close();
+      await burst(p.url, p.small, BURST, BURST_REQUESTS);
       const c = await RawClient.open(p.url);
       for (let i = 0; i < 2; i++) await c.send(p.big);
       c.close();
@@ -118,7 +123,9 @@ export async function run() {
     const memWarm = await engine.mem(true);
     const rssWarm = memWarm.rss;
 
+    const phases = [['warm-up', memWarm]];
     const { samples: lat, cpu } = await latency(paths);
+    phases.push(['latency', await engine.mem(true)]);
     const d50 = median(lat.direct);
     const cpuUs = (label) => (cpu[label] * 1000) / REQUESTS;
     const row = (label) => {
@@ -132,6 +139,7 @@ export async function run() {
     );
 
     const b = await bursts(paths);
+    phases.push(['bursts', await engine.mem(true)]);
     const bd = median(b.direct);
     table(`${BURST}-way burst: ${BURST} connections kept full, ${BURST_REQUESTS} requests a round, ${ROUNDS} rounds (req/s, median round)`, ['path', 'req/s', 'vs direct'], paths.map((p) => [p.label, fmt(median(b[p.label]), 0), fmt(median(b[p.label]) / bd)]));
 
@@ -149,6 +157,8 @@ export async function run() {
     );
 
     const memEnd = await engine.mem(true);
+    phases.push(['streams', memEnd]);
+    console.log(`\nLoadout memory after each phase (after GC): ${phases.map(([name, m]) => `${name} RSS ${fmt(mib(m.rss), 1)} / heap ${fmt(mib(m.heapUsed), 1)} of ${fmt(mib(m.heapTotal), 1)} / external ${fmt(mib(m.external ?? 0), 1)} MiB`).join('; ')}`);
     const rssEnd = memEnd.rss;
     console.log(`\nLoadout RSS: ${fmt(mib(rssWarm), 1)} MiB after warm-up, ${fmt(mib(rssEnd), 1)} MiB after the run (+${fmt(mib(rssEnd - rssWarm), 1)} MiB); V8 heap used after GC ${fmt(mib(memWarm.heapUsed), 1)} -> ${fmt(mib(memEnd.heapUsed), 1)} MiB`);
 
