@@ -18,7 +18,7 @@ export interface RequestHead {
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 /** Heads longer than this are node:http's to answer (431). */
 export const MAX_REQUEST_HEAD = 16 * 1024;
-const REQUEST_LINE = /^([A-Z]+) (\/[^ ]*) HTTP\/1\.1$/;
+const REQUEST_LINE = /^([A-Z]+) (\/[\x21-\x7e]*) HTTP\/1\.1$/;
 const CLOSE = /(?:^|,)\s*close\s*(?:,|$)/i;
 
 /**
@@ -43,6 +43,7 @@ export function parseRequestHead(buf: Buffer): RequestHead | null | 'other' {
     if (buf[eol] !== CR) return 'other';
     const colon = tokenEnd(buf, start, eol);
     if (colon <= start || buf[colon] !== 0x3a) return 'other';
+    if (!fieldValue(buf, colon + 1, eol)) return 'other';
     const name = buf.toString('latin1', start, colon);
     const value = buf.toString('latin1', colon + 1, eol).trim();
     raw.push(name, value);
@@ -72,6 +73,15 @@ function tokenEnd(buf: Buffer, start: number, end: number): number {
   let i = start;
   while (i < end && TOKEN_CHARS[buf[i]!] === 1) i++;
   return i;
+}
+
+/** Whether the bytes are a field value node:http would accept: no control characters but tab. */
+function fieldValue(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return false;
+  }
+  return true;
 }
 
 const TOKEN_CHARS = new Uint8Array(256);
