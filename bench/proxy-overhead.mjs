@@ -15,6 +15,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_DIR, SERVE, cpuMsOf, flag, fmt, httpOk, main, median, percentile, requireBuild, startChild, table, tempDir, writeConfig, mib } from './lib.mjs';
+import autocannon from 'autocannon';
 import { RawClient, burst, postBytes } from './raw-client.mjs';
 
 const REQUESTS = flag('requests', 2000);
@@ -81,6 +82,31 @@ async function streams(paths) {
   return out;
 }
 
+/**
+ * The load generator must not be the bottleneck: the raw client and autocannon each drive the direct
+ * path with the burst's connections and requests; their rates and this process's CPU per request.
+ */
+async function loadGenerators(direct) {
+  const rows = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    let cpu = process.cpuUsage();
+    const raw = await burst(direct.url, direct.small, BURST, BURST_REQUESTS);
+    const rawCpu = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    const t0 = performance.now();
+    const ac = await autocannon({ url: direct.url, connections: BURST, amount: BURST_REQUESTS, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SMALL) });
+    const acMs = performance.now() - t0;
+    const acCpu = process.cpuUsage(cpu);
+    if (ac.non2xx > 0 || ac.errors > 0) throw new Error(`autocannon: ${ac.non2xx} non-2xx answers, ${ac.errors} errors`);
+    rows.push({ raw: raw.rps, rawUs: (rawCpu.user + rawCpu.system) / BURST_REQUESTS, ac: BURST_REQUESTS / (acMs / 1000), acUs: (acCpu.user + acCpu.system) / BURST_REQUESTS });
+  }
+  const m = (k) => median(rows.map((x) => x[k]));
+  table(`load generators against direct, ${BURST} connections, ${BURST_REQUESTS} requests, ${ROUNDS} rounds (median): the lighter one is the one used above`, ['client', 'req/s', 'client CPU µs/req'], [
+    ['raw-client.mjs', fmt(m('raw'), 0), fmt(m('rawUs'), 0)],
+    ['autocannon', fmt(m('ac'), 0), fmt(m('acUs'), 0)],
+  ]);
+}
+
 export async function run() {
   requireBuild();
   const dir = tempDir('proxy');
@@ -140,6 +166,7 @@ export async function run() {
 
     const b = await bursts(paths);
     phases.push(['bursts', await engine.mem(true)]);
+    await loadGenerators(paths[0]);
     const bd = median(b.direct);
     table(`${BURST}-way burst: ${BURST} connections kept full, ${BURST_REQUESTS} requests a round, ${ROUNDS} rounds (req/s, median round)`, ['path', 'req/s', 'vs direct'], paths.map((p) => [p.label, fmt(median(b[p.label]), 0), fmt(median(b[p.label]) / bd)]));
 
