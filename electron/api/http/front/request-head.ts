@@ -1,3 +1,5 @@
+import { decimal, hasToken } from '../upstream/response-head.js';
+
 /** What the fast path needs of a client's request head; anything it does not expect goes to node:http. */
 export interface RequestHead {
   method: string;
@@ -19,7 +21,6 @@ const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 /** Heads longer than this are node:http's to answer (431). */
 export const MAX_REQUEST_HEAD = 16 * 1024;
 const REQUEST_LINE = /^([A-Z]+) (\/[\x21-\x7e]*) HTTP\/1\.1$/;
-const CLOSE = /(?:^|,)\s*close\s*(?:,|$)/i;
 
 /**
  * The head at the start of `buf`: null while incomplete, 'other' for anything outside the plain
@@ -52,7 +53,8 @@ export function parseRequestHead(buf: Buffer): RequestHead | null | 'other' {
     headers[key] = had === undefined ? value : `${had}, ${value}`;
   }
   const length = headers['content-length'];
-  if (length !== undefined && !/^\d{1,15}$/.test(length)) return 'other';
+  const contentLength = length === undefined ? -1 : decimal(length);
+  if (length !== undefined && contentLength < 0) return 'other';
   const connection = headers.connection;
   return {
     method: m[1]!,
@@ -60,8 +62,8 @@ export function parseRequestHead(buf: Buffer): RequestHead | null | 'other' {
     size: end + HEAD_END.length,
     headers,
     raw,
-    contentLength: length === undefined ? -1 : Number(length),
-    close: connection !== undefined && CLOSE.test(connection),
+    contentLength,
+    close: connection !== undefined && hasToken(connection, 'close'),
   };
 }
 

@@ -15,8 +15,9 @@ const CONNECTION_LINES = new Set(['connection', 'keep-alive']);
  */
 export class SocketRelay implements ExchangeHandler {
   exchange: Exchange | null = null;
-  /** The head still to send: the backend's own bytes, or a rewritten copy. */
-  private headBytes: Buffer | null = null;
+  /** The head is still to send: as it came (with the body bytes of its read), or this rewritten copy. */
+  private headDue = false;
+  private rewritten: Buffer | null = null;
   private failed = false;
   private eventStream = false;
   private framing: ResponseHead['framing'] = 'none';
@@ -32,7 +33,7 @@ export class SocketRelay implements ExchangeHandler {
     req.conn.whenGone(this.onClientGone);
   }
 
-  head(h: ResponseHead, raw: Buffer): void {
+  head(h: ResponseHead): void {
     const { req } = this;
     req.answered = true;
     this.failed = h.status >= 500;
@@ -41,7 +42,8 @@ export class SocketRelay implements ExchangeHandler {
     req.tally.head(h.status, h.contentType);
     if (h.framing === 'close') req.conn.closeAfterThis();
     // The backend's head goes as it came unless the connections' ways part: it closes, or the client's will.
-    this.headBytes = h.close || req.conn.closing ? Buffer.from(clientHead(h, req.conn.closing), 'latin1') : raw;
+    this.headDue = true;
+    this.rewritten = h.close || req.conn.closing ? Buffer.from(clientHead(h, req.conn.closing), 'latin1') : null;
     this.settle(null);
   }
 
@@ -49,7 +51,7 @@ export class SocketRelay implements ExchangeHandler {
     this.spans.push(start, end);
   }
 
-  framed(bytes: Buffer, last: boolean): void {
+  framed(bytes: Buffer, last: boolean, withHead: Buffer | null): void {
     const { req } = this;
     if (req.over) return;
     if (this.spans.length > 0) {
@@ -57,9 +59,9 @@ export class SocketRelay implements ExchangeHandler {
       this.spans.length = 0;
     }
     let out = bytes;
-    if (this.headBytes !== null) {
-      out = joined(this.headBytes, bytes);
-      this.headBytes = null;
+    if (this.headDue) {
+      this.headDue = false;
+      out = this.rewritten === null ? withHead! : bytes.length === 0 ? this.rewritten : Buffer.concat([this.rewritten, bytes]);
     }
     if (last) req.end(out, this.released);
     else if (out.length > 0 && !req.conn.write(out) && !this.draining) {
@@ -73,7 +75,7 @@ export class SocketRelay implements ExchangeHandler {
 
   end(): void {
     // The last bytes went with `framed(.., true)`; a close-delimited answer ends with the connection.
-    if (!this.req.over) this.req.end(this.headBytes, this.released);
+    if (!this.req.over) this.req.end(this.headDue ? this.rewritten : null, this.released);
   }
 
   error(err: Error, answered: boolean): void {
@@ -103,13 +105,6 @@ export class SocketRelay implements ExchangeHandler {
     this.lease.release('failed');
     this.req.end(null);
   };
-}
-
-/** `a` then `b`: without a copy when `b` follows `a` in the same memory (a head and the body read with it). */
-function joined(a: Buffer, b: Buffer): Buffer {
-  if (b.length === 0) return a;
-  if (a.buffer === b.buffer && a.byteOffset + a.length === b.byteOffset) return Buffer.from(a.buffer, a.byteOffset, a.length + b.length);
-  return Buffer.concat([a, b]);
 }
 
 /** The backend's head for the client: its own lines less the connection ones; `close` when this connection ends after it. */

@@ -17,15 +17,16 @@ export interface UpstreamRequest {
 
 /** Where an answer goes as it arrives; every callback runs at most in this order, `end` or `error` last. */
 export interface ExchangeHandler {
-  /** The backend's final response head (1xx heads are skipped), and its bytes as they came. */
-  head(head: ResponseHead, raw: Buffer): void;
+  /** The backend's final response head (1xx heads are skipped). */
+  head(head: ResponseHead): void;
   /** Where a piece of the body's payload lies in `buf` (chunk framing excluded). */
   data(buf: Buffer, start: number, end: number): void;
   /**
    * The end of one read: its body bytes exactly as the backend framed them (for a sink that passes
    * them on; empty when the read held only the head). Called after that read's `data` pieces.
+   * `withHead`: in the read that brought the head, the same bytes with the head's in front.
    */
-  framed(bytes: Buffer, last: boolean): void;
+  framed(bytes: Buffer, last: boolean, withHead: Buffer | null): void;
   /** The answer is complete (after its last `framed`), or ended with the connection (close-delimited). */
   end(): void;
   /** `answered`: the head had arrived. Before it, the request may be tried again. */
@@ -104,6 +105,8 @@ export class Exchange {
     if (this.finished) return;
     try {
       let buf = chunk;
+      /** This read's bytes from the start of the answer's head, when the head came in it. */
+      let fromHead: Buffer | null = null;
       while (!this.head) {
         const joined = this.pending !== null;
         buf = joined ? Buffer.concat([this.pending!, buf]) : buf;
@@ -113,19 +116,19 @@ export class Exchange {
           return;
         }
         this.pending = null;
-        const raw = buf.subarray(0, head.size);
+        fromHead = buf;
         buf = buf.subarray(head.size);
         if (head.status >= 200) {
           this.clearTimer();
           this.head = head;
           this.framer = new BodyFramer(head);
-          this.handler.head(head, raw);
+          this.handler.head(head);
           if (this.finished) return; // the handler aborted
         } else if (buf.length === 0) return;
       }
       const end = this.framer!.feed(buf, 0, this.onPiece);
       const bytes = end < 0 ? buf : buf.subarray(0, end);
-      this.handler.framed(bytes, end >= 0);
+      this.handler.framed(bytes, end >= 0, fromHead && (end < 0 && fromHead.length === this.head.size + buf.length ? fromHead : fromHead.subarray(0, this.head.size + bytes.length)));
       if (end >= 0) this.complete(end === buf.length);
     } catch (err) {
       this.fail(err instanceof Error ? err : new Error(String(err)), true);

@@ -45,15 +45,17 @@ export function parseResponseHead(buf: Buffer): ResponseHead | null {
     if (name === null) continue;
     const value = buf.toString('latin1', colon + 1, eol).trim();
     switch (name) {
-      case 'content-length':
-        if (!/^\d{1,15}$/.test(value) || (head.contentLength >= 0 && head.contentLength !== Number(value))) throw new BadResponse(`bad content-length: ${value}`);
-        head.contentLength = Number(value);
+      case 'content-length': {
+        const n = decimal(value);
+        if (n < 0 || (head.contentLength >= 0 && head.contentLength !== n)) throw new BadResponse(`bad content-length: ${value}`);
+        head.contentLength = n;
         break;
+      }
       case 'transfer-encoding':
-        chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
+        chunked = value === 'chunked' || /(?:^|,)\s*chunked\s*$/i.test(value);
         break;
       case 'connection':
-        if (/(?:^|,)\s*close\s*(?:,|$)/i.test(value)) head.close = true;
+        if (hasToken(value, 'close')) head.close = true;
         break;
       case 'content-type':
         head.contentType = value;
@@ -85,6 +87,24 @@ export function headerLines(head: ResponseHead): Array<[string, string]> {
     const colon = line.indexOf(':');
     return [line.slice(0, colon), line.slice(colon + 1).trim()];
   });
+}
+
+/** A content-length: 1 to 15 decimal digits, else -1. */
+export function decimal(value: string): number {
+  if (value.length === 0 || value.length > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const d = value.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Whether a comma-separated header value (`Connection`) lists `token`, in any case. */
+export function hasToken(value: string, token: string): boolean {
+  if (value.length === token.length) return value.toLowerCase() === token;
+  return value.toLowerCase().split(',').some((t) => t.trim() === token);
 }
 
 const CR = 0x0d;
