@@ -68,13 +68,14 @@ export class UsageScanner {
 
   /**
    * One read of a relayed answer, whose payload pieces lie in `bytes` at [start, end, ...] (the rest is
-   * framing). A read that holds no key, finishes none and is not in the middle of an object is passed
-   * over with one byte search.
+   * framing). A read of one piece that holds no key, finishes none and is not in the middle of an object
+   * is passed over with one byte search; other reads go piece by piece (each with push's own search).
    */
   pushSpans(bytes: Buffer, spans: readonly number[]): void {
-    const cutKey = this.carry !== '' && (this.carry + bytes.toString('latin1', 0, KEY.length - 1)).includes(KEY);
-    if (this.object === null && !cutKey && bytes.indexOf(KEY_BYTES) < 0) {
-      this.carry = keyStartAtEnd(bytes);
+    // Only a read of one piece can be passed over whole: framing between two pieces (or before a piece
+    // that goes on with a key cut at the end of the last read) may split a key the search would miss.
+    if (this.object === null && this.carry === '' && spans.length === 2 && bytes.indexOf(KEY_BYTES) < 0) {
+      this.carry = keyStartAtEnd(bytes.subarray(spans[0], spans[1]));
       return;
     }
     for (let k = 0; k + 1 < spans.length; k += 2) this.push(bytes.subarray(spans[k], spans[k + 1]));
