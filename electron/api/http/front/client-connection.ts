@@ -106,7 +106,8 @@ export class ClientConnection {
     this.chunks = [buf];
     const head = parseRequestHead(buf);
     if (head === null) return;
-    if (head === 'other' || head.contentLength > MAX_V1_BODY) return this.leave(buf);
+    // A client that expects `100 Continue` sends its body only after it: node:http answers that.
+    if (head === 'other' || head.contentLength > MAX_V1_BODY || head.headers.expect !== undefined) return this.leave(buf);
     const end = head.size + Math.max(0, head.contentLength);
     if (buf.length < end) return;
     const rest = buf.subarray(end);
