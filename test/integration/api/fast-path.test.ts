@@ -305,14 +305,14 @@ describe('the API key and Host/Origin checks on the fast path', () => {
     const ok = await c.response();
     expect(ok.status, ok.body).toBe(200);
     expect(servedBy(ok)).toBe('fast');
-    for (const extra of [{}, { Authorization: `Bearer ${KEY}x` }, { 'X-Api-Key': 'wrong' }]) {
+    for (const extra of [{}, { Authorization: `Bearer ${KEY}x` }, { 'X-Api-Key': 'wrong' }] as Record<string, string>[]) {
       c.write(rawPost(keyed.url, '/v1/chat/completions', body, extra));
       const r = await c.response();
       expect(r.status, JSON.stringify(extra)).toBe(401);
       expect(header(r, 'x-raw-backend')).toBeUndefined();
     }
     const port = new URL(keyed.url).port;
-    for (const extra of [{ Origin: 'http://evil.example' }, { 'Sec-Fetch-Site': 'cross-site' }]) {
+    for (const extra of [{ Origin: 'http://evil.example' }, { 'Sec-Fetch-Site': 'cross-site' }] as Record<string, string>[]) {
       const d = await RawClient.open(keyed.url);
       clients.push(d);
       d.write(rawPost(keyed.url, '/v1/chat/completions', body, { ...auth, ...extra }));
