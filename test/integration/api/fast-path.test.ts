@@ -199,6 +199,29 @@ describe('the raw upstream client', () => {
     }
   });
 
+  it('passes over a 1xx head before the answer, on both paths', async () => {
+    for (const via of ['fast', 'node'] as const) {
+      const c = await clientOn(via);
+      c.write(post('/v1/early-hints', 1));
+      const r = await c.response();
+      expect(r.status).toBe(200);
+      expect(servedBy(r)).toBe(via);
+      expect(reply(r).echo).toBe(1);
+      expect(c.pending).toBe('');
+    }
+  });
+
+  it('answers on a new backend connection once the backend closed an idle one at its keep-alive timeout', async () => {
+    const c = await client();
+    c.write(post('/v1/short-keepalive', 1));
+    const first = reply(await c.response());
+    await waitUntil(async () => (await logText('raw')).includes(`closing idle connection ${first.conn} (keep-alive timeout)`), 8000, 'the backend to close the idle connection');
+    c.write(post('/v1/short-keepalive', 2));
+    const second = reply(await c.response());
+    expect(second.echo).toBe(2);
+    expect(second.conn).not.toBe(first.conn);
+  });
+
   it('answers when the backend closes its connection after an answer (Connection: close), and the client connection stays usable', async () => {
     const c = await client();
     c.write(post('/v1/conn-close', 1));
