@@ -124,6 +124,18 @@ describe('one keep-alive client connection, fast path and node:http', () => {
     expect(servedBy(fourth)).toBe('node');
   });
 
+  it('serves a request whose head and large body arrive over many reads, and the one after it', async () => {
+    const c = await client();
+    const big = rawPost(svc.url, '/v1/chat/completions', { model: 'raw', n: 1, pad: 'x'.repeat(4 * 1024 * 1024) });
+    const cut = big.indexOf('\r\n') + 5; // inside the head's first header line
+    c.write(big.slice(0, cut));
+    for (let at = cut; at < big.length; at += 256 * 1024) c.write(big.slice(at, at + 256 * 1024));
+    c.write(chat(2));
+    const [a, b] = [await c.response(), await c.response()];
+    expect([reply(a).echo, reply(b).echo]).toEqual([1, 2]);
+    expect([servedBy(a), servedBy(b)]).toEqual(['fast', 'fast']);
+  });
+
   it('closes the connection after the answer when the client asks (Connection: close)', async () => {
     const c = await client();
     c.write(chat(1, { Connection: 'close' }));
