@@ -87,7 +87,9 @@ export class RawClient {
     while ((end = this.buf.indexOf('\r\n\r\n')) < 0) await this.more('a response head');
     const headLines = this.buf.toString('latin1', 0, end).split('\r\n');
     this.buf = this.buf.subarray(end + 4);
-    const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headLines[0]!)?.[1] ?? NaN);
+    const statusLine = /^HTTP\/1\.1 (\d{3})/.exec(headLines[0]!);
+    if (!statusLine) throw new Error(`not an HTTP/1.1 status line: ${JSON.stringify(headLines[0])}`);
+    const status = Number(statusLine[1]);
     const lines = headLines.slice(1).map((l): [string, string] => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]);
     const r: RawResponse = { status, lines, body: '', framing: 'none', chunks: [] };
     if (status < 200 || status === 204 || status === 304) return r;

@@ -211,6 +211,20 @@ describe('the raw upstream client', () => {
     }
   });
 
+  it('answers an HTTP/1.0 backend as HTTP/1.1 on a client connection that stays open, on both paths', async () => {
+    for (const via of ['fast', 'node'] as const) {
+      const c = await clientOn(via);
+      for (const n of [1, 2]) {
+        c.write(post('/v1/http10', n));
+        const r = await c.response(); // rejects on a status line other than HTTP/1.1
+        expect(reply(r).echo).toBe(n);
+        expect(servedBy(r)).toBe(via);
+        expect(header(r, 'connection') ?? 'keep-alive').toBe('keep-alive'); // not the backend's close
+      }
+      expect(c.isClosed).toBe(false);
+    }
+  });
+
   it('passes over a 1xx head before the answer, on both paths', async () => {
     for (const via of ['fast', 'node'] as const) {
       const c = await clientOn(via);

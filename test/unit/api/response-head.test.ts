@@ -39,6 +39,17 @@ describe('parseResponseHead', () => {
     expect(bare).toMatchObject({ framing: 'close', close: true, contentType: 'text/event-stream' });
   });
 
+  it('ignores a content-length when a transfer coding other than chunked is last (RFC 9112 §6.3): the body runs to the close', () => {
+    const h = parsed('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 10\r\n\r\n');
+    expect(h).toMatchObject({ framing: 'close', close: true });
+  });
+
+  it('takes an HTTP/1.0 answer for the end of its connection', () => {
+    expect(parsed('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n')).toMatchObject({ framing: 'length', contentLength: 2, close: true });
+    expect(parsed('HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\n').close).toBe(true);
+    expect(parsed('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n').close).toBe(false);
+  });
+
   it('has no body for 1xx, 204 and 304, whatever the headers say', () => {
     for (const status of [100, 103, 204, 304]) {
       const h = parsed(`HTTP/1.1 ${status} X\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n`);
