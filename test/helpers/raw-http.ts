@@ -5,8 +5,10 @@ export interface RawResponse {
   status: number;
   /** Header lines as sent (names in their case), in order. */
   lines: Array<[string, string]>;
-  /** The body's payload (chunked framing removed). */
+  /** The body's payload (chunked framing removed), as text. */
   body: string;
+  /** The same, as bytes. */
+  bytes: Buffer;
   /** How the body was delimited. */
   framing: 'length' | 'chunked' | 'close' | 'none';
   /** Chunked: each chunk's payload, the end chunk excluded. */
@@ -23,7 +25,9 @@ export function header(r: RawResponse, name: string): string | undefined {
  * node's HTTP client would hide how an answer is framed and when the connection ends.
  */
 export class RawClient {
-  private buf = Buffer.alloc(0);
+  /** Received bytes not read yet, joined only when looked at (a large body is not copied read by read). */
+  private parts: Buffer[] = [];
+  private size = 0;
   private ended = false;
   private wake: (() => void) | null = null;
   readonly socket: Socket;
@@ -33,7 +37,8 @@ export class RawClient {
   private constructor(socket: Socket) {
     this.socket = socket;
     socket.on('data', (c: Buffer) => {
-      this.buf = Buffer.concat([this.buf, c]);
+      this.parts.push(c);
+      this.size += c.length;
       this.poke();
     });
     this.closed = new Promise((resolve) => {
@@ -58,6 +63,16 @@ export class RawClient {
     });
   }
 
+  private get buf(): Buffer {
+    if (this.parts.length !== 1) this.parts = [Buffer.concat(this.parts, this.size)];
+    return this.parts[0]!;
+  }
+
+  private set buf(b: Buffer) {
+    this.parts = [b];
+    this.size = b.length;
+  }
+
   /** Whether the server ended the connection. */
   get isClosed(): boolean {
     return this.ended;
@@ -70,6 +85,15 @@ export class RawClient {
   /** Bytes received and not yet read as an answer. */
   get pending(): string {
     return this.buf.toString('latin1');
+  }
+
+  /** Stops reading (the server's writes back up); `resume` reads again. */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
   }
 
   destroy(): void {
@@ -91,7 +115,7 @@ export class RawClient {
     if (!statusLine) throw new Error(`not an HTTP/1.1 status line: ${JSON.stringify(headLines[0])}`);
     const status = Number(statusLine[1]);
     const lines = headLines.slice(1).map((l): [string, string] => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]);
-    const r: RawResponse = { status, lines, body: '', framing: 'none', chunks: [] };
+    const r: RawResponse = { status, lines, body: '', bytes: Buffer.alloc(0), framing: 'none', chunks: [] };
     if (status < 200 || status === 204 || status === 304) return r;
     const te = header(r, 'transfer-encoding');
     const cl = header(r, 'content-length');
@@ -111,19 +135,20 @@ export class RawClient {
         parts.push(Buffer.from(data));
         r.chunks.push(data.toString('utf8'));
       }
-      r.body = Buffer.concat(parts).toString('utf8');
+      r.bytes = Buffer.concat(parts);
     } else if (cl !== undefined) {
       r.framing = 'length';
       const n = Number(cl);
-      while (this.buf.length < n) await this.more('the whole body');
-      r.body = this.buf.toString('utf8', 0, n);
+      while (this.size < n) await this.more('the whole body');
+      r.bytes = Buffer.from(this.buf.subarray(0, n));
       this.buf = this.buf.subarray(n);
     } else {
       r.framing = 'close';
       while (!this.ended) await this.more();
-      r.body = this.buf.toString('utf8');
+      r.bytes = this.buf;
       this.buf = Buffer.alloc(0);
     }
+    r.body = r.bytes.toString('utf8');
     return r;
   }
 

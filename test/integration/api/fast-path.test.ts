@@ -248,6 +248,18 @@ describe('the raw upstream client', () => {
     expect(second.conn).not.toBe(first.conn);
   });
 
+  it('holds the backend back while the client is not reading, and loses nothing (fast path)', async () => {
+    const c = await client();
+    c.pause();
+    c.write(post('/v1/big', 1));
+    await waitUntil(async () => /big answer on connection \d+ waits for the connection to drain/.test(await logText('raw')), 15_000, 'the backend to be held back');
+    c.resume();
+    const r = await c.response();
+    expect(servedBy(r)).toBe('fast');
+    expect(r.bytes.length).toBe(64 * 1024 * 1024);
+    expect(r.bytes.equals(Buffer.alloc(64 * 1024 * 1024, Buffer.from(Array.from({ length: 251 }, (_, i) => i))))).toBe(true);
+  });
+
   it('answers when the backend closes its connection after an answer (Connection: close), and the client connection stays usable', async () => {
     const c = await client();
     c.write(post('/v1/conn-close', 1));
