@@ -18,7 +18,7 @@ let svc: TestService;
 
 beforeAll(async () => {
   dir = new TestDir();
-  svc = await TestService.start(dir, { backendScript: RAW_BACKEND, models: { raw: {}, dier: {}, counted: {}, gone: {} } });
+  svc = await TestService.start(dir, { backendScript: RAW_BACKEND, models: { raw: {}, dier: {}, counted: {}, gone: {}, slow: { responseTimeout: '1s' } } });
   expect((await svc.load('raw')).status).toBe(200);
 });
 
@@ -321,6 +321,30 @@ describe('clients that go away, backends that die', () => {
       expect(c.isClosed).toBe(false);
       await svc.waitModel('dier', (m) => m.inflight === 0 && m.state !== 'ready');
     }
+  });
+});
+
+describe('our own error answers on the fast path', () => {
+  it('answers an error (no answer within response_timeout) and then the request pipelined behind it', async () => {
+    const c = await client();
+    c.write(post('/v1/hang', 1, {}, 'slow') + post('/v1/chat/completions', 2, {}, 'slow'));
+    const timedOut = await c.response();
+    expect(timedOut.status).toBe(504);
+    expect((JSON.parse(timedOut.body) as { error: { code: string } }).error.code).toBe('upstream_timeout');
+    expect(header(timedOut, 'connection')).toBeUndefined();
+    const next = await c.response();
+    expect(reply(next).echo).toBe(2);
+    expect(servedBy(next)).toBe('fast');
+    await svc.waitModel('slow', (m) => m.inflight === 0);
+  });
+
+  it('closes the connection after an error answer when the client asked so', async () => {
+    const c = await client();
+    c.write(post('/v1/hang', 1, { Connection: 'close' }, 'slow'));
+    const r = await c.response();
+    expect(r.status).toBe(504);
+    expect(header(r, 'connection')).toBe('close');
+    await c.closed;
   });
 });
 
