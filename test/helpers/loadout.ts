@@ -57,6 +57,8 @@ export interface ConfigOptions {
   listen?: string;
   /** More top-level YAML lines, as written (e.g. `ollama_listen: 127.0.0.1:0`). */
   extra?: string[];
+  /** The backend script every model runs (same flags as the fake backend's --port/--name); default FAKE_BACKEND. */
+  backendScript?: string;
 }
 
 /** Small timeouts so the suite stays fast; a test overrides what it needs. */
@@ -90,7 +92,7 @@ export class TestDir {
       '',
       'backends:',
       '  fake:   # the fake llama-server',
-      `    cmd: ${q(`${q(process.execPath)} ${q(FAKE_BACKEND)} --port \${PORT} --name \${NAME} \${ARGS}`)}`,
+      `    cmd: ${q(`${q(process.execPath)} ${q(o.backendScript ?? FAKE_BACKEND)} --port \${PORT} --name \${NAME} \${ARGS}`)}`,
       '    health: /health',
       `    env: { ${TAG_VAR}: ${q(this.tag)} }`,
       '',

@@ -38,6 +38,8 @@ export class ClientConnection {
   private closeAfter = false;
   private onGone: (() => void) | null = null;
   private left = false;
+  /** What the request being read needs in all (head and body), once its head is read: reads until then are only kept. */
+  private wanted = 0;
 
   constructor(
     readonly socket: Socket,
@@ -99,8 +101,9 @@ export class ClientConnection {
   private readonly onData = (chunk: Buffer): void => {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    if (!this.busy) this.next();
-    else if (this.buffered > MAX_AHEAD) this.socket.pause();
+    if (this.busy) {
+      if (this.buffered > MAX_AHEAD) this.socket.pause();
+    } else if (this.buffered >= this.wanted) this.next();
   };
 
   private readonly next = (): void => {
@@ -109,9 +112,12 @@ export class ClientConnection {
     this.chunks = [buf];
     const head = parseRequestHead(buf);
     if (head === null) return;
-    if (head === 'other' || head.contentLength > MAX_V1_BODY) return this.leave(buf);
+    // A client that expects `100 Continue` sends its body only after it: node:http answers that.
+    if (head === 'other' || head.contentLength > MAX_V1_BODY || head.headers.expect !== undefined) return this.leave(buf);
     const end = head.size + Math.max(0, head.contentLength);
+    this.wanted = end;
     if (buf.length < end) return;
+    this.wanted = 0;
     const rest = buf.subarray(end);
     this.chunks = rest.length > 0 ? [rest] : [];
     this.buffered = rest.length;

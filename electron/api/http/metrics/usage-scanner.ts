@@ -68,13 +68,14 @@ export class UsageScanner {
 
   /**
    * One read of a relayed answer, whose payload pieces lie in `bytes` at [start, end, ...] (the rest is
-   * framing). A read that holds no key, finishes none and is not in the middle of an object is passed
-   * over with one byte search.
+   * framing). The read is passed over with one byte search when nothing in it can matter: no object
+   * under way, no key in it, and no key that framing could cut (none carried from the last read, no
+   * piece ending with the start of one). Else it goes piece by piece.
    */
   pushSpans(bytes: Buffer, spans: readonly number[]): void {
-    const cutKey = this.carry !== '' && (this.carry + bytes.toString('latin1', 0, KEY.length - 1)).includes(KEY);
-    if (this.object === null && !cutKey && bytes.indexOf(KEY_BYTES) < 0) {
-      this.carry = keyStartAtEnd(bytes);
+    if (this.object === null && this.carry === '' && bytes.indexOf(KEY_BYTES) < 0 && !keyCutInside(bytes, spans)) {
+      const n = spans.length;
+      this.carry = n >= 2 ? keyStartAtEnd(bytes.subarray(spans[n - 2], spans[n - 1])) : '';
       return;
     }
     for (let k = 0; k + 1 < spans.length; k += 2) this.push(bytes.subarray(spans[k], spans[k + 1]));
@@ -115,6 +116,23 @@ export class UsageScanner {
       // not JSON after all: keep the last good one
     }
   }
+}
+
+/** Whether a piece other than the last ends with the start of `"usage"` (framing may cut the key there). */
+function keyCutInside(bytes: Buffer, spans: readonly number[]): boolean {
+  for (let k = 1; k + 2 < spans.length; k += 2) if (endsWithKeyStart(bytes, spans[k - 1]!, spans[k]!)) return true;
+  return false;
+}
+
+/** Whether bytes[start, end) end with a proper start of `"usage"` (byte by byte: no search per piece). */
+function endsWithKeyStart(bytes: Buffer, start: number, end: number): boolean {
+  for (let q = Math.max(start, end - (KEY_BYTES.length - 1)); q < end; q++) {
+    if (bytes[q] !== 0x22) continue;
+    let i = 0;
+    while (q + i < end && bytes[q + i] === KEY_BYTES[i]) i++;
+    if (q + i === end) return true;
+  }
+  return false;
 }
 
 /** The end of `buf` when it is the start of `"usage"` (the key may go on in the next chunk), else ''. */

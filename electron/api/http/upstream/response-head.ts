@@ -35,6 +35,7 @@ export function parseResponseHead(buf: Buffer): ResponseHead | null {
   const size = end + HEAD_END.length;
   const head: ResponseHead = { status, size, framing: 'close', contentLength: -1, close: false, contentType: '', keepAliveMs: null, raw: buf.subarray(0, size) };
   let chunked = false;
+  let coded = false;
   // Only the lines that framing and relaying need are decoded; the names are told apart by length first.
   for (let start = nl + 1; start < end + 2; start = nl + 1) {
     nl = buf.indexOf(LF, start);
@@ -53,6 +54,7 @@ export function parseResponseHead(buf: Buffer): ResponseHead | null {
       }
       case 'transfer-encoding':
         chunked = value === 'chunked' || /(?:^|,)\s*chunked\s*$/i.test(value);
+        coded = true;
         break;
       case 'connection':
         if (hasToken(value, 'close')) head.close = true;
@@ -69,8 +71,9 @@ export function parseResponseHead(buf: Buffer): ResponseHead | null {
   }
   if (status < 200 || status === 204 || status === 304) head.framing = 'none';
   else if (chunked) head.framing = 'chunked';
-  else if (head.contentLength >= 0) head.framing = 'length';
-  if (head.framing === 'close') head.close = true;
+  else if (head.contentLength >= 0 && !coded) head.framing = 'length'; // a transfer coding overrides it (RFC 9112 §6.3)
+  // HTTP/1.0: the connection ends after the answer (and the client is answered in HTTP/1.1 by a new head).
+  if (head.framing === 'close' || buf[7] === 0x30) head.close = true;
   return head;
 }
 
