@@ -18,6 +18,7 @@ export class SocketRelay implements ExchangeHandler {
   /** The head is still to send: as it came (with the body bytes of its read), or this rewritten copy. */
   private headDue = false;
   private rewritten: Buffer | null = null;
+  private keepAliveLine: [number, number] | null = null;
   private failed = false;
   private eventStream = false;
   private framing: ResponseHead['framing'] = 'none';
@@ -43,6 +44,7 @@ export class SocketRelay implements ExchangeHandler {
     if (h.framing === 'close') req.conn.closeAfterThis();
     // The backend's head goes as it came unless the connections' ways part: it closes, or the client's will.
     this.headDue = true;
+    this.keepAliveLine = h.keepAliveLine;
     this.rewritten = h.close || req.conn.closing ? Buffer.from(clientHead(h, req.conn.closing), 'latin1') : null;
     this.settle(null);
   }
@@ -61,7 +63,7 @@ export class SocketRelay implements ExchangeHandler {
     let out = bytes;
     if (this.headDue) {
       this.headDue = false;
-      out = this.rewritten === null ? withHead! : bytes.length === 0 ? this.rewritten : Buffer.concat([this.rewritten, bytes]);
+      out = this.rewritten === null ? withoutKeepAlive(withHead!, this.keepAliveLine) : bytes.length === 0 ? this.rewritten : Buffer.concat([this.rewritten, bytes]);
     }
     if (last) req.end(out, this.released);
     else if (out.length > 0 && !req.conn.write(out) && !this.draining) {
@@ -105,6 +107,11 @@ export class SocketRelay implements ExchangeHandler {
     this.lease.release('failed');
     this.req.end(null);
   };
+}
+
+/** The head (and what follows it) less its `Keep-Alive` line, which tells of the backend's connection, not ours. */
+function withoutKeepAlive(bytes: Buffer, line: [number, number] | null): Buffer {
+  return line === null ? bytes : Buffer.concat([bytes.subarray(0, line[0]), bytes.subarray(line[1])]);
 }
 
 /** The backend's head for the client: its own lines less the connection ones; `close` when this connection ends after it. */

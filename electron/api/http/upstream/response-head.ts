@@ -12,6 +12,8 @@ export interface ResponseHead {
   contentType: string;
   /** `Keep-Alive: timeout=N` in ms, or null. */
   keepAliveMs: number | null;
+  /** Where the `Keep-Alive` line lies in the head ([start, end) with its line end), or null: it describes the backend's connection only. */
+  keepAliveLine: [number, number] | null;
   /** The head's bytes as they came. */
   raw: Buffer;
 }
@@ -33,7 +35,7 @@ export function parseResponseHead(buf: Buffer): ResponseHead | null {
   const status = statusOf(buf, nl);
   if (status < 0) throw new BadResponse(`not an HTTP/1.1 status line: ${JSON.stringify(buf.toString('latin1', 0, Math.min(nl, 80)))}`);
   const size = end + HEAD_END.length;
-  const head: ResponseHead = { status, size, framing: 'close', contentLength: -1, close: false, contentType: '', keepAliveMs: null, raw: buf.subarray(0, size) };
+  const head: ResponseHead = { status, size, framing: 'close', contentLength: -1, close: false, contentType: '', keepAliveMs: null, keepAliveLine: null, raw: buf.subarray(0, size) };
   let chunked = false;
   let coded = false;
   // Only the lines that framing and relaying need are decoded; the names are told apart by length first.
@@ -65,6 +67,7 @@ export function parseResponseHead(buf: Buffer): ResponseHead | null {
       case 'keep-alive': {
         const t = /timeout=(\d+)/i.exec(value);
         if (t) head.keepAliveMs = Number(t[1]) * 1000;
+        head.keepAliveLine = [start, nl + 1];
         break;
       }
     }
