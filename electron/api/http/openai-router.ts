@@ -5,14 +5,14 @@ import type { ModelSlot } from '../../engine/model-slot.js';
 import { acquireWithLoadingState } from './loading-state.js';
 import { applyRequestRules, RequestGate } from './request-rules.js';
 import { requestedModel } from './requested-model.js';
-import { readBody, sendError, sendJson } from './respond.js';
+import { readBody, sendJson } from './respond.js';
 import { UpstreamTimeout, type ExchangeHandler, type UpstreamRequest } from './upstream/exchange.js';
 import { forwardedHeaderBlock, upstreamPath } from './upstream/forwarding.js';
 import { UpstreamPools } from './upstream/pools.js';
 import { ResponseRelay } from './upstream/response-relay.js';
 import type { Settle } from './upstream/relay-common.js';
 
-/** How one client request is served: the transport's part of the attempt loop (node:http or the fast path). */
+/** How one client request is served: the transport's part of the attempts (node:http or the fast path). */
 export interface AttemptTransport {
   /** The client went away. */
   gone(): boolean;
@@ -20,8 +20,10 @@ export interface AttemptTransport {
   acquire(first: boolean): Promise<Lease | null>;
   /** A handler relaying the answer of one attempt to the client; it calls `settle` once. */
   relay(lease: Lease, settle: Settle): ExchangeHandler & { exchange: unknown };
-  /** Our own error answer (the backend never answered). */
-  fail(err: LoadoutError): void;
+  /** Our own error answer: the model could not be had, or the backend never answered. */
+  fail(err: unknown): void;
+  /** The attempts ended with no answer to give (the client went away, or a loading stream answered). */
+  over(): void;
 }
 
 /**
@@ -64,7 +66,8 @@ export class OpenAiRouter {
     sendJson(res, 200, { id, object: 'model', created: Math.floor(Date.now() / 1000), owned_by: 'loadout', root: m.name });
   }
 
-  async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  /** The node:http path; `fail` answers an error (as the server does for every route). */
+  async route(req: IncomingMessage, res: ServerResponse, url: URL, fail: (err: unknown) => void): Promise<void> {
     const raw = await readBody(req);
     const name = requestedModel(raw, req.headers['content-type'], url);
     if (!name) throw new LoadoutError('bad_request', 'model: the request names no model', { field: 'model' });
@@ -78,11 +81,12 @@ export class OpenAiRouter {
     req.socket.setNoDelay(true);
     const request = this.upstreamRequest(slot, req.method ?? 'POST', upstreamPath(url), req.rawHeaders, body);
     const acquire = () => this.engine.acquire(slot, 'request');
-    await this.attempts(slot, request, {
+    this.attempts(slot, request, {
       gone: () => clientGone,
       acquire: (first) => (first ? acquireWithLoadingState(res, slot, body, url.pathname, acquire) : acquire()),
       relay: (lease, settle) => new ResponseRelay(res, lease, settle),
-      fail: (err) => sendError(res, err),
+      fail,
+      over: () => undefined,
     });
   }
 
@@ -96,25 +100,49 @@ export class OpenAiRouter {
   }
 
   /**
-   * The attempts of one request. A backend that refuses, resets or never answers before the first
-   * response byte is probed; an unhealthy one is recycled and the request, not yet answered, is tried
-   * once more on a fresh one. Ends when the relay owns the answer or an error was answered.
+   * The attempts of one request, started now; the transport hears how they end. A ready model's lease
+   * is taken at once, so the request leaves in the same turn as it came in, and an answer that starts
+   * costs no promise. A backend that refuses, resets or never answers before the first response byte is
+   * probed; an unhealthy one is recycled and the request, not yet answered, is tried once more on a
+   * fresh one.
    */
-  async attempts(slot: ModelSlot, request: UpstreamRequest, t: AttemptTransport): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      // A ready model's lease is taken at once: the request leaves in the same turn as it came in.
-      const lease = (attempt === 1 ? this.engine.leaseNow(slot) : null) ?? (await t.acquire(attempt === 1));
-      if (!lease) return; // the loading-state stream already carried the error
-      if (t.gone()) return lease.release('failed');
-      const failure = await new Promise<Error | null>((settle) => {
-        const relay = t.relay(lease, settle);
-        relay.exchange = this.pools.of(lease.instance).send(request, relay);
-      });
-      if (!failure) return;
+  attempts(slot: ModelSlot, request: UpstreamRequest, t: AttemptTransport): void {
+    const lease = this.engine.leaseNow(slot);
+    if (lease) this.forward(slot, request, t, lease, 1);
+    else this.acquireFor(slot, request, t, 1);
+  }
+
+  private acquireFor(slot: ModelSlot, request: UpstreamRequest, t: AttemptTransport, attempt: number): void {
+    t.acquire(attempt === 1).then(
+      (lease) => {
+        if (!lease) return t.over();
+        if (t.gone()) {
+          lease.release('failed');
+          return t.over();
+        }
+        this.forward(slot, request, t, lease, attempt);
+      },
+      (err: unknown) => (t.gone() ? t.over() : t.fail(err)),
+    );
+  }
+
+  private forward(slot: ModelSlot, request: UpstreamRequest, t: AttemptTransport, lease: Lease, attempt: number): void {
+    const relay = t.relay(lease, (err) => {
+      if (err) void this.afterFailure(slot, request, t, lease, err, attempt);
+    });
+    relay.exchange = this.pools.of(lease.instance).send(request, relay);
+  }
+
+  /** The attempt failed before any answer byte: probe, and retry once on a fresh instance or answer why. */
+  private async afterFailure(slot: ModelSlot, request: UpstreamRequest, t: AttemptTransport, lease: Lease, failure: Error, attempt: number): Promise<void> {
+    try {
       const retry = attempt === 1 && !t.gone() && (await this.engine.recycleIfBroken(lease, failure.message));
       lease.release('failed');
-      if (t.gone()) return;
-      if (!retry) return t.fail(await this.failure(lease, failure));
+      if (t.gone()) return t.over();
+      if (retry) return this.acquireFor(slot, request, t, attempt + 1);
+      t.fail(await this.failure(lease, failure));
+    } catch (err) {
+      t.fail(err);
     }
   }
 

@@ -146,7 +146,7 @@ export class HttpServer {
         if (one && req.method === 'GET') return this.router.getModel(res, decodeSegment(one[1]!));
         if (req.method !== 'POST') throw new LoadoutError('not_found', `no route for ${req.method} ${path}`);
         this.meter.track(res, 'openai', { scanUsage: true });
-        return await this.router.route(req, res, url);
+        return await this.router.route(req, res, url, (err) => this.failed(res, url, err));
       }
       if (isApi) {
         if (req.method === 'GET' && this.stream(req, res, url)) return;
@@ -156,10 +156,15 @@ export class HttpServer {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new LoadoutError('not_found', `no route for ${req.method} ${path}`);
       serveStatic(res, this.d.rendererDir, path);
     } catch (err) {
-      if (!(err instanceof LoadoutError)) this.d.logger.error('request failed', { path: url.pathname, err: err instanceof Error ? err.stack : String(err) });
-      this.meter.of(res)?.error(err instanceof LoadoutError ? err.code : 'internal');
-      sendError(res, err);
+      this.failed(res, url, err);
     }
+  }
+
+  /** An error as the answer: logged when it is a bug, counted by the request metrics. */
+  private failed(res: ServerResponse, url: URL, err: unknown): void {
+    if (!(err instanceof LoadoutError)) this.d.logger.error('request failed', { path: url.pathname, err: err instanceof Error ? err.stack : String(err) });
+    this.meter.of(res)?.error(err instanceof LoadoutError ? err.code : 'internal');
+    sendError(res, err);
   }
 
   /** SSE endpoints; returns false when the path is not a stream. */

@@ -1,15 +1,13 @@
 import type { ModelSlot } from '../../../engine/model-slot.js';
 import type { Logger } from '../../../engine/platform/logger.js';
-import { isLoadoutError } from '../../../../shared/errors.js';
 import type { RequestMeter } from '../metrics/request-meter.js';
 import type { OpenAiRouter } from '../openai-router.js';
 import { applyRequestRules } from '../request-rules.js';
 import { scanModel } from '../requested-model.js';
 import { checkApiKey, checkHostAndOrigin, type SecurityPolicy } from '../security.js';
 import type { ClientConnection, FastHandler } from './client-connection.js';
-import { FastRequest } from './fast-request.js';
+import { FastRequest, type FastRequestDeps } from './fast-request.js';
 import type { RequestHead } from './request-head.js';
-import { SocketRelay } from './socket-relay.js';
 
 export interface FastInferenceDeps {
   router: OpenAiRouter;
@@ -26,12 +24,16 @@ export interface FastInferenceDeps {
  * not configured, a loading-state stream - is left to node:http, which answers it as it always has.
  */
 export class FastInference implements FastHandler {
-  constructor(private readonly d: FastInferenceDeps) {}
+  private readonly deps: FastRequestDeps;
+
+  constructor(private readonly d: FastInferenceDeps) {
+    this.deps = { engine: d.router.engine, logger: d.logger };
+  }
 
   take(head: RequestHead, body: Buffer, conn: ClientConnection): boolean {
     const slot = this.claim(head, body);
     if (!slot) return false;
-    void this.serve(head, body, slot, conn);
+    this.serve(head, body, slot, conn);
     return true;
   }
 
@@ -52,7 +54,7 @@ export class FastInference implements FastHandler {
     return slot;
   }
 
-  private async serve(head: RequestHead, raw: Buffer, slot: ModelSlot, conn: ClientConnection): Promise<void> {
+  private serve(head: RequestHead, raw: Buffer, slot: ModelSlot, conn: ClientConnection): void {
     const { router } = this.d;
     const tally = this.d.meter.begin('openai', { scanUsage: true });
     tally.model(slot.name);
@@ -60,22 +62,14 @@ export class FastInference implements FastHandler {
     try {
       leave = router.enter(slot);
     } catch (err) {
-      return new FastRequest(conn, tally, () => undefined).fail(err);
+      return new FastRequest(conn, tally, () => undefined, slot, head.target, this.deps).fail(err);
     }
-    const req = new FastRequest(conn, tally, leave);
+    const req = new FastRequest(conn, tally, leave, slot, head.target, this.deps);
     try {
       const body = applyRequestRules(raw, head.headers['content-type'], slot.config.requests);
-      await router.attempts(slot, router.upstreamRequest(slot, head.method, head.target, head.raw, body), {
-        gone: () => conn.gone,
-        acquire: () => router.engine.acquire(slot, 'request'),
-        relay: (lease, settle) => new SocketRelay(req, lease, settle),
-        fail: (err) => req.fail(err),
-      });
+      router.attempts(slot, router.upstreamRequest(slot, head.method, head.target, head.raw, body), req);
     } catch (err) {
-      if (!isLoadoutError(err)) this.d.logger.error('request failed', { path: head.target, err: err instanceof Error ? err.stack : String(err) });
       req.fail(err);
-    } finally {
-      if (conn.gone) req.end(null);
     }
   }
 }

@@ -1,14 +1,27 @@
 import { STATUS_CODES } from 'node:http';
+import { isLoadoutError } from '../../../../shared/errors.js';
+import type { Engine, Lease } from '../../../engine/engine.js';
+import type { ModelSlot } from '../../../engine/model-slot.js';
 import { errorAnswer, jsonHeaders } from '../../../engine/platform/http-json.js';
+import type { Logger } from '../../../engine/platform/logger.js';
 import type { Tally } from '../metrics/request-meter.js';
+import type { AttemptTransport } from '../openai-router.js';
+import type { Settle } from '../upstream/relay-common.js';
 import type { ClientConnection } from './client-connection.js';
+import { SocketRelay } from './socket-relay.js';
+
+/** What a fast request's attempts need of the engine. */
+export interface FastRequestDeps {
+  engine: Engine;
+  logger: Logger;
+}
 
 /**
  * One request on the fast path, from its head to its answer's last byte: whatever way it ends (relayed,
  * refused, failed, the client gone), `end` runs once, and only then is it off the request metrics and
  * the concurrency limits.
  */
-export class FastRequest {
+export class FastRequest implements AttemptTransport {
   private ended = false;
   /** The relay has written the answer's head (an error can no longer be answered, only cut). */
   answered = false;
@@ -17,9 +30,29 @@ export class FastRequest {
     readonly conn: ClientConnection,
     readonly tally: Tally,
     private readonly leave: () => void,
+    private readonly slot: ModelSlot,
+    private readonly path: string,
+    private readonly d: FastRequestDeps,
   ) {}
 
-  get over(): boolean {
+  gone(): boolean {
+    return this.conn.gone;
+  }
+
+  acquire(): Promise<Lease> {
+    return this.d.engine.acquire(this.slot, 'request');
+  }
+
+  relay(lease: Lease, settle: Settle): SocketRelay {
+    return new SocketRelay(this, lease, settle);
+  }
+
+  over(): void {
+    this.end(null);
+  }
+
+  /** The request has ended (its answer, or its end, is given). */
+  get finished(): boolean {
     return this.ended;
   }
 
@@ -42,6 +75,7 @@ export class FastRequest {
 
   /** Our own error as the answer, or a cut when the answer had started. */
   fail(err: unknown): void {
+    if (!isLoadoutError(err)) this.d.logger.error('request failed', { path: this.path, err: err instanceof Error ? err.stack : String(err) });
     if (this.ended) return;
     if (this.answered) return this.cut();
     const a = errorAnswer(err);

@@ -55,7 +55,7 @@ export class SocketRelay implements ExchangeHandler {
 
   framed(bytes: Buffer, last: boolean, withHead: Buffer | null): void {
     const { req } = this;
-    if (req.over) return;
+    if (req.finished) return;
     if (this.spans.length > 0) {
       req.tally.bodySpans(bytes, this.spans);
       this.spans.length = 0;
@@ -77,14 +77,14 @@ export class SocketRelay implements ExchangeHandler {
 
   end(): void {
     // The last bytes went with `framed(.., true)`; a close-delimited answer ends with the connection.
-    if (!this.req.over) this.req.end(this.headDue ? this.rewritten : null, this.released);
+    if (!this.req.finished) this.req.end(this.headDue ? this.rewritten : null, this.released);
   }
 
   error(err: Error, answered: boolean): void {
     if (!answered) return this.settle(err);
     const { req } = this;
     this.lease.release('failed');
-    if (req.over) return;
+    if (req.finished) return;
     if (this.eventStream && this.framing === 'close') return req.end(cutStreamEvent(this.lease));
     if (this.eventStream && this.framing === 'chunked' && this.exchange?.betweenChunks) {
       const text = Buffer.from(cutStreamEvent(this.lease));
