@@ -28,11 +28,13 @@ export class UsageScanner {
   push(chunk: string | Uint8Array): void {
     if (typeof chunk !== 'string') {
       const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      if (this.object === null && this.carry === '' && buf.indexOf(KEY_BYTES) < 0) {
+      const at = this.object === null && this.carry === '' ? buf.indexOf(KEY_BYTES) : 0;
+      if (at < 0) {
         this.carry = keyStartAtEnd(buf);
         return;
       }
-      chunk = buf.toString('utf8');
+      // Nothing before the first key can matter (no object or key start is under way): not decoded.
+      chunk = buf.toString('utf8', at);
     }
     let text = this.carry + chunk;
     this.carry = '';

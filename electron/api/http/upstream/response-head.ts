@@ -109,8 +109,9 @@ export function decimal(value: string): number {
 
 /** Whether a comma-separated header value (`Connection`) lists `token`, in any case. */
 export function hasToken(value: string, token: string): boolean {
-  if (value.length === token.length) return value.toLowerCase() === token;
-  return value.toLowerCase().split(',').some((t) => t.trim() === token);
+  const v = value.toLowerCase();
+  if (v === token) return true;
+  return v.includes(token) && v.split(',').some((t) => t.trim() === token);
 }
 
 const CR = 0x0d;
