@@ -16,6 +16,7 @@ import {
   requireBuild, sleep, startChild, table, tempDir, writeConfig,
   main,
 } from './lib.mjs';
+import { trackBackend, trackDir, trackEngine } from './cleanup.mjs';
 
 const LOADS = flag('loads', 30);
 const LOADING_MS = flag('loading-ms', 300);
@@ -37,7 +38,7 @@ const sample = (end, t0, ready) => ({ fromListening: end - ready.listeningMono, 
 async function viaLoadout(dir, loadingMs) {
   const readyFile = join(dir, `loadout-ready-${loadingMs}.jsonl`);
   const configFile = writeConfig(join(dir), { m: `--loading-ms ${loadingMs} --ready-file ${readyFile}` });
-  const engine = await startChild(SERVE, [configFile]);
+  const engine = trackEngine(await startChild(SERVE, [configFile]));
   const rows = [];
   try {
     for (let i = 0; i < WARMUP + LOADS; i++) {
@@ -57,7 +58,8 @@ async function viaLoadout(dir, loadingMs) {
 async function spawnAndPoll(name, loadingMs, readyFile) {
   const port = await freePort();
   const args = [TIMED_BACKEND, '--port', String(port), '--name', name, '--loading-ms', String(loadingMs), ...(readyFile ? ['--ready-file', readyFile] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own, killed with it if the benchmark is stopped (see cleanup.mjs).
+  const child = trackBackend(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
   child.stdout.resume();
   child.stderr.resume();
   const exited = new Promise((r) => child.once('exit', r));
@@ -89,7 +91,7 @@ async function swapLoadout(dir) {
   // writeConfig knows no groups: add them to both models.
   const { readFileSync, writeFileSync } = await import('node:fs');
   writeFileSync(configFile, readFileSync(configFile, 'utf8').replace(/(\n {4}backend: timed)/g, '$1\n    concurrency_groups: [g]'));
-  const engine = await startChild(SERVE, [configFile]);
+  const engine = trackEngine(await startChild(SERVE, [configFile]));
   const times = [];
   try {
     await httpOk(`${engine.url}/api/models/a/load`, { method: 'POST', body: {} });
@@ -126,7 +128,7 @@ const stats = (v) => ({ min: Math.min(...v), p50: median(v), p90: percentile(v, 
 
 export async function run() {
   requireBuild();
-  const dir = tempDir('load');
+  const dir = trackDir(tempDir('load'));
   try {
     // Direct before and after Loadout: drift on the machine shows as a gap between the two direct runs.
     const readyD = [...(await direct(dir.path, 0))];
