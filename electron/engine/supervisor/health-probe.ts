@@ -38,8 +38,9 @@ export function probeHealthDetail(port: number, path: string, signal?: AbortSign
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
       resolve(result);
+      // Closed after the turn: a ready answer goes on to the load's reply first.
+      setImmediate(() => socket.destroy());
     };
     const onAbort = () => done({ state: 'down', reason: 'aborted' });
     const timer = setTimeout(() => done({ state: 'down', reason: `no answer within ${PROBE_TIMEOUT_MS}ms` }), PROBE_TIMEOUT_MS);
