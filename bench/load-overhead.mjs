@@ -7,7 +7,8 @@
 //      its model): load return - the backend's healthy moment.
 //   3. group swap: models a and b share a concurrency group; each load of one stops the other. Loadout's
 //      share = its swap time - the ideal swap (this script stopping one backend and starting the other,
-//      1 ms poll): what a swap costs beyond the backends' own stop and start.
+//      1 ms poll), the two taken in alternating turns: what a swap costs beyond the backends' own stop
+//      and start.
 //   node bench/load-overhead.mjs [--loads 30] [--loading-ms 300] [--swaps 20]
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import {
   requireBuild, sleep, startChild, table, tempDir, writeConfig,
   main,
 } from './lib.mjs';
+import { trackBackend, trackDir, trackEngine } from './cleanup.mjs';
 
 const LOADS = flag('loads', 30);
 const LOADING_MS = flag('loading-ms', 300);
@@ -37,7 +39,7 @@ const sample = (end, t0, ready) => ({ fromListening: end - ready.listeningMono, 
 async function viaLoadout(dir, loadingMs) {
   const readyFile = join(dir, `loadout-ready-${loadingMs}.jsonl`);
   const configFile = writeConfig(join(dir), { m: `--loading-ms ${loadingMs} --ready-file ${readyFile}` });
-  const engine = await startChild(SERVE, [configFile]);
+  const engine = trackEngine(await startChild(SERVE, [configFile]));
   const rows = [];
   try {
     for (let i = 0; i < WARMUP + LOADS; i++) {
@@ -57,7 +59,8 @@ async function viaLoadout(dir, loadingMs) {
 async function spawnAndPoll(name, loadingMs, readyFile) {
   const port = await freePort();
   const args = [TIMED_BACKEND, '--port', String(port), '--name', name, '--loading-ms', String(loadingMs), ...(readyFile ? ['--ready-file', readyFile] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own, killed with it if the benchmark is stopped (see cleanup.mjs).
+  const child = trackBackend(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
   child.stdout.resume();
   child.stderr.resume();
   const exited = new Promise((r) => child.once('exit', r));
@@ -83,50 +86,65 @@ async function direct(dir, loadingMs) {
   return rows;
 }
 
-/** Loadout: alternate loads of a and b (one concurrency group), each one a swap. */
-async function swapLoadout(dir) {
+/**
+ * Group swaps, Loadout's and the ideal's in alternating turns so that drift on the machine hits both
+ * alike. Loadout: alternate loads of a and b (one concurrency group), each one a swap. The ideal: stop
+ * the running backend (SIGTERM, wait for its exit), spawn the other, 1 ms poll.
+ */
+async function swaps(dir) {
   const configFile = writeConfig(dir, { a: '--loading-ms 0', b: '--loading-ms 0' });
   // writeConfig knows no groups: add them to both models.
   const { readFileSync, writeFileSync } = await import('node:fs');
   writeFileSync(configFile, readFileSync(configFile, 'utf8').replace(/(\n {4}backend: timed)/g, '$1\n    concurrency_groups: [g]'));
-  const engine = await startChild(SERVE, [configFile]);
-  const times = [];
+  const engine = trackEngine(await startChild(SERVE, [configFile]));
+  let current = await spawnAndPoll('a', 0, null);
+  const loadout = [];
+  const ideal = [];
   try {
     await httpOk(`${engine.url}/api/models/a/load`, { method: 'POST', body: {} });
-    for (let i = 0; i < WARMUP + SWAPS; i++) {
-      const next = i % 2 === 0 ? 'b' : 'a';
+    const viaLoadout = async (next) => {
       const t0 = mono();
       const res = await httpOk(`${engine.url}/api/models/${next}/load`, { method: 'POST', body: {} });
-      if (i >= WARMUP) times.push(res.end - t0);
+      return res.end - t0;
+    };
+    const viaIdeal = async (next) => {
+      const t0 = mono();
+      await current.stop();
+      current = await spawnAndPoll(next, 0, null);
+      return current.seen - t0;
+    };
+    for (let i = 0; i < WARMUP + SWAPS; i++) {
+      const next = i % 2 === 0 ? 'b' : 'a';
+      // Who goes first alternates too.
+      let l;
+      let d;
+      if (i % 4 < 2) {
+        l = await viaLoadout(next);
+        d = await viaIdeal(next);
+      } else {
+        d = await viaIdeal(next);
+        l = await viaLoadout(next);
+      }
+      if (i >= WARMUP) {
+        loadout.push(l);
+        ideal.push(d);
+      }
     }
     const events = JSON.parse((await httpOk(`${engine.url}/api/events?limit=10000`)).body).events;
     const evicted = events.filter((e) => e.type === 'model_evicted').length;
     if (evicted < WARMUP + SWAPS) throw new Error(`expected a group eviction per swap, saw ${evicted}`);
   } finally {
+    await current.stop();
     await engine.stop();
   }
-  return times;
-}
-
-/** The ideal swap: stop the running backend (SIGTERM, wait for its exit), spawn the other, 1 ms poll. */
-async function swapIdeal() {
-  const times = [];
-  let current = await spawnAndPoll('a', 0, null);
-  for (let i = 0; i < WARMUP + SWAPS; i++) {
-    const t0 = mono();
-    await current.stop();
-    current = await spawnAndPoll(i % 2 === 0 ? 'b' : 'a', 0, null);
-    if (i >= WARMUP) times.push(current.seen - t0);
-  }
-  await current.stop();
-  return times;
+  return { loadout, ideal };
 }
 
 const stats = (v) => ({ min: Math.min(...v), p50: median(v), p90: percentile(v, 90), max: Math.max(...v), n: v.length });
 
 export async function run() {
   requireBuild();
-  const dir = tempDir('load');
+  const dir = trackDir(tempDir('load'));
   try {
     // Direct before and after Loadout: drift on the machine shows as a gap between the two direct runs.
     const readyD = [...(await direct(dir.path, 0))];
@@ -134,9 +152,7 @@ export async function run() {
     readyD.push(...(await direct(dir.path, 0)));
     const loadingL = await viaLoadout(dir.path, LOADING_MS);
     const loadingD = await direct(dir.path, LOADING_MS);
-    const swapI1 = await swapIdeal();
-    const swapL = await swapLoadout(dir.path);
-    const swapI = [...swapI1, ...(await swapIdeal())];
+    const { loadout: swapL, ideal: swapI } = await swaps(dir.path);
 
     const rowOf = (label, v, total) => {
       const s = stats(v);

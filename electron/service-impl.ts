@@ -213,6 +213,7 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
         await engine.shutdown();
         await server.close();
         await logFiles.flush();
+        events.flush();
         lock.release();
       })()),
   };

@@ -9,11 +9,23 @@ const COMPACT_AT_BYTES = 8 * 1024 * 1024;
 /** How every persisted event ends: `…,"seq":N,"at":"…"}` (seq and at are set last, see `append`). */
 const SEQ_NEAR_END = /"seq":(\d+),"at":"/g;
 
+/** Logs with events not yet on disk: written when the process exits before their turn ends. */
+const unwritten = new Set<EventLog>();
+let exitHooked = false;
+
+/** Writes every log's pending events now (on process exit). */
+export function flushEventLogs(): void {
+  for (const log of [...unwritten]) log.flush();
+}
+
 /**
  * The numbered event log of CONTRACT §5: `seq` increases by one per event, never repeats, and survives
  * restarts. Persisted as JSON lines in `<stateDir>/events.jsonl`; the newest 10,000 stay in memory for
- * queries. Appends are synchronous: events are rare (state changes, not requests) and a crash must not
- * lose the explanation of what happened just before it.
+ * queries. An append numbers the event, keeps it and tells the listeners at once, in order; the file is
+ * written at the end of the turn of the event loop (`setImmediate`), all of that turn's events in one
+ * ordered write, so that a load's reply does not wait for the disk (events such as `model_ready` are
+ * appended in the very step that answers the load). A process that exits (a crash included) writes what
+ * is pending on its way out; only a kill in the same turn can lose it.
  */
 export class EventLog {
   private readonly file: string | null;
@@ -22,6 +34,8 @@ export class EventLog {
   /** A write failed part way (disk full): the next one starts on a fresh line. */
   private tornTail = false;
   private readonly listeners = new Set<(e: LoadoutEvent) => void>();
+  /** Appended but not written yet, oldest first. */
+  private pending: LoadoutEvent[] = [];
 
   constructor(
     stateDir: string | null,
@@ -40,7 +54,7 @@ export class EventLog {
     const event = { ...e, seq: ++this.seq, at: new Date(this.clock.now()).toISOString() } as LoadoutEvent;
     this.events.push(event);
     if (this.events.length > KEEP_IN_MEMORY * 1.2) this.events = this.events.slice(-KEEP_IN_MEMORY);
-    if (this.file) this.persist(this.file, event);
+    if (this.file) this.queue(event);
     for (const l of this.listeners) {
       try {
         l(event);
@@ -109,12 +123,33 @@ export class EventLog {
     else truncateSync(file, Buffer.byteLength(text) - Buffer.byteLength(lastLine));
   }
 
-  private persist(file: string, event: LoadoutEvent): void {
-    const line = (this.tornTail ? '\n' : '') + JSON.stringify(event) + '\n';
+  /** Writes the events appended so far that are not on disk yet (it happens on its own at the end of each turn). */
+  flush(): void {
+    const batch = this.pending;
+    if (batch.length === 0 || !this.file) return;
+    this.pending = [];
+    unwritten.delete(this);
+    this.persist(this.file, batch);
+  }
+
+  private queue(event: LoadoutEvent): void {
+    this.pending.push(event);
+    if (this.pending.length > 1) return;
+    unwritten.add(this);
+    if (!exitHooked) {
+      exitHooked = true;
+      process.once('exit', flushEventLogs);
+    }
+    setImmediate(() => this.flush());
+  }
+
+  private persist(file: string, batch: LoadoutEvent[]): void {
+    const text = (this.tornTail ? '\n' : '') + batch.map((e) => JSON.stringify(e) + '\n').join('');
     try {
-      this.write(file, line);
+      this.write(file, text);
       this.tornTail = false;
-      if (event.seq % 500 === 0 && statSync(file).size > COMPACT_AT_BYTES) this.compact(file);
+      const compactDue = batch.some((e) => e.seq % 500 === 0);
+      if (compactDue && statSync(file).size > COMPACT_AT_BYTES) this.compact(file);
     } catch (err) {
       // Some bytes may have reached the file: never let the next event continue this line.
       this.tornTail = true;

@@ -15,6 +15,7 @@ export class LoadTimes {
   private readonly byKey = new Map<string, number[]>();
   /** peakKey hashes the launch; a config object is immutable, so its key is computed once. */
   private readonly keys = new WeakMap<ModelConfig, string>();
+  private writeQueued = false;
 
   constructor(
     private readonly file: string | null,
@@ -40,16 +41,27 @@ export class LoadTimes {
     return estimateLoadMs(this.byKey.get(this.key(model)) ?? []);
   }
 
-  /** A successful load took `ms`; written at once (loads are rare, and a crash must not lose it). */
+  /**
+   * A successful load took `ms`. Known at once in memory; written to the file in the next turn of the
+   * event loop, after the load's callers got their answer (an atomic rewrite costs ~0.5 ms, most of a
+   * load's own budget). Records of the same turn share one write.
+   */
   record(model: ModelConfig, ms: number): void {
     const key = this.key(model);
     this.byKey.set(key, appendDuration(this.byKey.get(key) ?? [], ms));
+    if (!this.file || this.writeQueued) return;
+    this.writeQueued = true;
+    setImmediate(() => this.persist(model.name));
+  }
+
+  private persist(model: string): void {
+    this.writeQueued = false;
     if (!this.file) return;
     try {
       writeJsonSync(this.file, Object.fromEntries(this.byKey));
     } catch (err) {
       // A read-only state dir costs the estimate, not the load.
-      this.logger.warn('cannot remember the load time', { model: model.name, file: this.file, error: err instanceof Error ? err.message : String(err) });
+      this.logger.warn('cannot remember the load time', { model, file: this.file, error: err instanceof Error ? err.message : String(err) });
     }
   }
 

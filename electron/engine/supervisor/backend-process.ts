@@ -320,8 +320,9 @@ export class BackendProcess {
       // utf8 decoding keeps a character split across two chunks intact.
       pipe?.setEncoding('utf8');
       pipe?.on('data', (chunk: string) => {
-        deps.logs.append(spec.model, spec.instance, stream, chunk);
+        // The probe's connection is opened first; storing the line overlaps its round trip.
         this.poller?.kick();
+        deps.logs.append(spec.model, spec.instance, stream, chunk);
         if (this.paced && chunk.length < PACE_BELOW_CHARS && !this.exit) {
           pipe.pause();
           deps.clock.setTimeout(() => pipe.resume(), OUTPUT_PACE_MS);
@@ -391,7 +392,8 @@ export class BackendProcess {
         signal?.addEventListener('abort', onAbort, { once: true });
       }),
     ]);
-    stopPolling.abort();
+    // A poller that said ready has stopped already (and an abort's DOMException costs a stack trace).
+    if (outcome.kind !== 'ready') stopPolling.abort();
     (timer as Timer | null)?.cancel();
     if (onAbort) signal?.removeEventListener('abort', onAbort);
     return outcome;

@@ -1,8 +1,8 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { NewEvent } from '../../../shared/events.js';
-import { EventLog } from '../../../electron/engine/events/event-log.js';
+import { EventLog, flushEventLogs } from '../../../electron/engine/events/event-log.js';
 import { FakeClock } from '../../../electron/engine/platform/fake-clock.js';
 import { silentLogger } from '../../../electron/engine/platform/logger.js';
 import { useTempDir } from '../config/temp-dir.js';
@@ -23,29 +23,35 @@ describe('EventLog persistence', () => {
   it('keeps the event written after a torn last line across the next restart', () => {
     const first = open();
     for (const m of ['one', 'two', 'three']) first.append(ev(m));
+    first.flush();
     const whole = JSON.stringify({ ...ev('four'), seq: 4, at: new Date(clock.now()).toISOString() });
     appendFileSync(file(), whole.slice(0, 30)); // a crash cut this write short: no seq, no newline
 
     const second = open();
     expect(second.lastSeq).toBe(3);
     expect(second.append(ev('after the crash')).seq).toBe(4);
+    second.flush();
 
     const third = open();
     expect(third.lastSeq).toBe(4);
     expect(third.list(0).map((e) => e.message)).toEqual(['one', 'two', 'three', 'after the crash']);
     expect(lines().every((l) => JSON.parse(l) !== null)).toBe(true);
     expect(third.append(ev('five')).seq).toBe(5);
+    third.flush();
+    expect(lines()).toHaveLength(5);
   });
 
   it('never reuses a number that a torn line still shows', () => {
     const first = open();
     first.append(ev('one'));
+    first.flush();
     const whole = JSON.stringify({ ...ev('two'), seq: 2, at: new Date(clock.now()).toISOString() });
     appendFileSync(file(), whole.slice(0, whole.length - 5));
 
     const second = open();
     expect(second.lastSeq).toBe(2);
     expect(second.append(ev('three')).seq).toBe(3);
+    second.flush();
     expect(open().list(0).map((e) => e.seq)).toEqual([1, 3]);
   });
 
@@ -54,6 +60,7 @@ describe('EventLog persistence', () => {
     writeFileSync(file(), whole);
     const log = open();
     expect(log.append(ev('two')).seq).toBe(2);
+    log.flush();
     expect(open().list(0).map((e) => e.message)).toEqual(['one', 'two']);
   });
 
@@ -62,5 +69,31 @@ describe('EventLog persistence', () => {
     const b = JSON.stringify({ ...ev('b'), seq: 8, at: 'y' });
     writeFileSync(file(), `${a.slice(0, 20)}${b}\n`);
     expect(open().append(ev('c')).seq).toBe(9);
+  });
+});
+
+describe('EventLog writes', () => {
+  it('tells listeners and queries at once, and writes a turn\'s events in order after the turn', async () => {
+    const log = open();
+    const heard: number[] = [];
+    log.subscribe((e) => heard.push(e.seq));
+    for (const m of ['ready', 'evicted', 'stopped']) log.append(ev(m));
+    expect(heard).toEqual([1, 2, 3]);
+    expect(log.list(0).map((e) => e.message)).toEqual(['ready', 'evicted', 'stopped']);
+    expect(existsSync(file())).toBe(false); // the step that appended them is not held up by the disk
+    await new Promise((r) => setImmediate(r));
+    expect(lines().map((l) => (JSON.parse(l) as { seq: number; message: string }).message)).toEqual(['ready', 'evicted', 'stopped']);
+    log.append(ev('next turn'));
+    await new Promise((r) => setImmediate(r));
+    expect(open().list(0).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('writes what is pending when the process exits before the turn ends', () => {
+    const log = open();
+    log.append(ev('last words'));
+    flushEventLogs(); // what the process 'exit' hook runs
+    expect(lines().map((l) => (JSON.parse(l) as { message: string }).message)).toEqual(['last words']);
+    log.flush(); // nothing left: no second copy
+    expect(lines()).toHaveLength(1);
   });
 });
