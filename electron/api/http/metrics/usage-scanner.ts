@@ -5,6 +5,12 @@ export interface TokenCounts {
 
 const KEY = '"usage"';
 const KEY_BYTES = Buffer.from(KEY, 'latin1');
+/**
+ * What a byte search looks for: the key less its opening quote. JSON is full of quotes, so a search
+ * that starts on one stops at every other byte; this one is several times faster, and any byte run
+ * holding the key holds it.
+ */
+const KEY_REST = Buffer.from(KEY.slice(1), 'latin1');
 /** A usage object is small; anything longer is not one. */
 const MAX_OBJECT = 4096;
 
@@ -28,13 +34,13 @@ export class UsageScanner {
   push(chunk: string | Uint8Array): void {
     if (typeof chunk !== 'string') {
       const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      const at = this.object === null && this.carry === '' ? buf.indexOf(KEY_BYTES) : 0;
-      if (at < 0) {
+      const at = this.object === null && this.carry === '' ? buf.indexOf(KEY_REST) - 1 : 0;
+      if (at < -1) {
         this.carry = keyStartAtEnd(buf);
         return;
       }
       // Nothing before the first key can matter (no object or key start is under way): not decoded.
-      chunk = buf.toString('utf8', at);
+      chunk = buf.toString('utf8', Math.max(0, at));
     }
     let text = this.carry + chunk;
     this.carry = '';
@@ -47,7 +53,7 @@ export class UsageScanner {
       }
       const at = text.indexOf(KEY);
       if (at < 0) {
-        this.carry = text.slice(-(KEY.length - 1));
+        this.carry = textKeyStartAtEnd(text);
         return;
       }
       const brace = text.indexOf('{', at + KEY.length);
@@ -75,7 +81,7 @@ export class UsageScanner {
    * piece ending with the start of one). Else it goes piece by piece.
    */
   pushSpans(bytes: Buffer, spans: readonly number[]): void {
-    if (this.object === null && this.carry === '' && bytes.indexOf(KEY_BYTES) < 0 && !keyCutInside(bytes, spans)) {
+    if (this.object === null && this.carry === '' && bytes.indexOf(KEY_REST) < 0 && !keyCutInside(bytes, spans)) {
       const n = spans.length;
       this.carry = n >= 2 ? keyStartAtEnd(bytes.subarray(spans[n - 2], spans[n - 1])) : '';
       return;
@@ -135,6 +141,14 @@ function endsWithKeyStart(bytes: Buffer, start: number, end: number): boolean {
     if (q + i === end) return true;
   }
   return false;
+}
+
+/** The end of `text` when it is a proper start of `"usage"` (a key that may go on in the next chunk), else ''. */
+function textKeyStartAtEnd(text: string): string {
+  for (let q = text.indexOf('"', Math.max(0, text.length - (KEY.length - 1))); q >= 0; q = text.indexOf('"', q + 1)) {
+    if (KEY.startsWith(text.slice(q))) return text.slice(q);
+  }
+  return '';
 }
 
 /** The end of `buf` when it is the start of `"usage"` (the key may go on in the next chunk), else ''. */

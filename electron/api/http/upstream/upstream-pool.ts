@@ -11,7 +11,7 @@ const SWEEP_MS = 1000;
 const ONE_BUFFER_MAX = 64 * 1024;
 
 /** The size of a connection's read buffer. */
-const READ_BUFFER = 16 * 1024;
+const READ_BUFFER = 64 * 1024;
 
 /**
  * One TCP connection to a backend, owned by at most one exchange at a time. Reads land in the
