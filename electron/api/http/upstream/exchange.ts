@@ -90,14 +90,7 @@ export class Exchange {
   /** The client went away: the connection is closed (its answer cannot be finished), nothing more is called. */
   abort(): void {
     if (this.finished) return;
-    this.finished = true;
-    this.clearTimer();
-    const conn = this.conn;
-    this.conn = null;
-    if (conn) {
-      conn.current = null;
-      conn.destroy();
-    }
+    this.release()?.destroy();
   }
 
   /** Bytes from the backend: valid until the next read unless the handler calls keepBytes(). */
@@ -128,7 +121,7 @@ export class Exchange {
       }
       const end = this.framer!.feed(buf, 0, this.onPiece);
       const bytes = end < 0 ? buf : buf.subarray(0, end);
-      this.handler.framed(bytes, end >= 0, fromHead && (end < 0 && fromHead.length === this.head.size + buf.length ? fromHead : fromHead.subarray(0, this.head.size + bytes.length)));
+      this.handler.framed(bytes, end >= 0, fromHead && fromHead.subarray(0, this.head.size + bytes.length));
       if (end >= 0) this.complete(end === buf.length);
     } catch (err) {
       this.fail(err instanceof Error ? err : new Error(String(err)), true);
@@ -149,36 +142,32 @@ export class Exchange {
   }
 
   private complete(reusable: boolean): void {
-    this.finished = true;
-    this.clearTimer();
-    const conn = this.conn;
-    this.conn = null;
-    if (conn) {
-      conn.current = null;
-      if (reusable && !this.head!.close) this.pool.idle(conn, this.head!.keepAliveMs);
-      else conn.destroy();
-    }
+    const conn = this.release();
+    if (conn && reusable && !this.head!.close) this.pool.idle(conn, this.head!.keepAliveMs);
+    else conn?.destroy();
     this.handler.end();
   }
 
   private fail(err: Error, destroy: boolean): void {
     if (this.finished) return;
+    const conn = this.release();
+    if (destroy) conn?.destroy();
+    this.handler.error(err, this.head !== null);
+  }
+
+  /** Ends the exchange: no timer, and the connection it held (if any) handed back to the caller to keep or close. */
+  private release(): UpstreamConnection | null {
     this.finished = true;
     this.clearTimer();
     const conn = this.conn;
     this.conn = null;
-    if (conn) {
-      conn.current = null;
-      if (destroy) conn.destroy();
-    }
-    this.handler.error(err, this.head !== null);
+    if (conn) conn.current = null;
+    return conn;
   }
 
   private readonly onTimeout = (): void => {
     this.timer = null;
-    const conn = this.conn;
     this.fail(new UpstreamTimeout(`no response within response_timeout ${(this.req.responseTimeoutMs ?? 0) / 1000}s`), true);
-    conn?.destroy();
   };
 
   private clearTimer(): void {
