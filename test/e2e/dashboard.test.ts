@@ -1,28 +1,18 @@
 // The dashboard against a real service and real backends: what a click does, and what the page shows
 // of what happens elsewhere. The tests share one service and run in order; each leaves the state the
 // next one starts from.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Stage, waitForText, waitUntil, WAIT_MS, type Dashboard } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { Stage, useStage, waitForText, waitUntil, WAIT_MS, type Dashboard } from './harness.js';
 
-const stage = new Stage({
+let dash: Dashboard;
+const stage = useStage(new Stage({
   models: {
     alpha: { args: '--loading-ms 150', groups: ['pair'] },
     beta: { args: '--loading-ms 150', groups: ['pair'] },
     gamma: { args: '--loading-ms 100' },
     broken: { args: '--exit-at-start 7 --message "fatal: cannot open model"' },
   },
-});
-let dash: Dashboard;
-
-beforeAll(async () => {
-  await stage.start();
-  dash = await stage.open();
-});
-
-afterAll(async () => {
-  const left = await stage.stop();
-  expect(left, 'backends still alive after the service stopped').toEqual([]);
-});
+}), (d) => (dash = d));
 
 describe('dashboard', () => {
   it('shows the endpoint URL for OpenAI clients, and its copy button puts it on the clipboard', async () => {

@@ -1,27 +1,16 @@
 // Discovered models in the dashboard: a GGUF file in a discover folder is a row with what its header
 // says, loads with one click and is added to the config with another; config warnings show as a banner.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { llamaMetadata, writeGguf } from '../helpers/gguf-writer.js';
-import { Stage, waitForText, waitUntil, WAIT_MS, type Dashboard } from './harness.js';
+import { Stage, useStage, waitForText, waitUntil, WAIT_MS, type Dashboard } from './harness.js';
 
-let stage: Stage;
 let dash: Dashboard;
-let folder: string;
-
-beforeAll(async () => {
-  // The second folder does not exist: a warning, shown on the page.
-  stage = new Stage({ models: { configured: {} }, discover: ['gguf', 'not-there'] });
-  folder = join(stage.dir, 'gguf');
+// The second folder does not exist: a warning, shown on the page.
+const stage = useStage(new Stage({ models: { configured: {} }, discover: ['gguf', 'not-there'] }), (d) => (dash = d), () => {
   writeGguf(join(folder, 'Tiny-Q4_K_M.gguf'), { metadata: llamaMetadata({ 'general.architecture': 'qwen3', 'qwen3.context_length': 2048 }) });
-  await stage.start();
-  dash = await stage.open();
 });
-
-afterAll(async () => {
-  const left = await stage.stop();
-  expect(left, 'backends still alive after the service stopped').toEqual([]);
-});
+const folder = join(stage.dir, 'gguf');
 
 describe('discovered models in the dashboard', () => {
   it('shows a found GGUF file as a model with its architecture and quantization', async () => {

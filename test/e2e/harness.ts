@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { Service, ServiceOptions } from '../../electron/service.js';
 import type { ModelView } from '../../shared/model-view.js';
@@ -57,6 +58,24 @@ const WATCHDOG: Record<string, string | number | boolean> = {
 const ENV_KEYS = ['PATH', 'FAKE_NVIDIA_GPUS', 'FAKE_GPU_DIR', 'FAKE_GPU_BASE_USED_MIB'] as const;
 
 // ---- the running system ------------------------------------------------------------------------
+
+/**
+ * A test file's usual stage life: before its tests, `prepare` (files the config points at), the service
+ * started and a dashboard opened (handed to `opened`); after them, the service stopped with no backend
+ * left alive.
+ */
+export function useStage(stage: Stage, opened: (dash: Dashboard) => void, prepare?: () => void): Stage {
+  beforeAll(async () => {
+    prepare?.();
+    await stage.start();
+    opened(await stage.open());
+  });
+  afterAll(async () => {
+    const left = await stage.stop();
+    expect(left, 'backends still alive after the service stopped').toEqual([]);
+  });
+  return stage;
+}
 
 /** One test file's world: temp dir with config and state, the service, the browser. */
 export class Stage {

@@ -1,27 +1,17 @@
 // A load in progress on the dashboard (issue 10 item 3): a progress bar named after the model, with the
 // backend's percentage where it reports one, and a Cancel button that stops the start.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Stage, waitForText, waitUntil, WAIT_MS, type Dashboard } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { Stage, useStage, waitForText, waitUntil, WAIT_MS, type Dashboard } from './harness.js';
 
-const stage = new Stage({
+let dash: Dashboard;
+const stage = useStage(new Stage({
   models: {
     // Slow loads: they stay starting until cancelled.
     reporting: { args: '--progress 10,30 --never-healthy' },
     silent: { args: '--never-healthy' },
   },
   watchdog: { health_timeout: '120s' },
-});
-let dash: Dashboard;
-
-beforeAll(async () => {
-  await stage.start();
-  dash = await stage.open();
-});
-
-afterAll(async () => {
-  const left = await stage.stop();
-  expect(left, 'backends still alive after the service stopped').toEqual([]);
-});
+}), (d) => (dash = d));
 
 describe('load progress on the dashboard', () => {
   it('shows a progress bar with the backend’s percentage and the time taken, and Cancel stops the start', async () => {

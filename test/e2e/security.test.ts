@@ -1,20 +1,10 @@
 // The dashboard under its Content-Security-Policy: served with the header, and nothing the page does
 // on load or during ordinary use is blocked or logs an error.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Stage, WAIT_MS, type Dashboard } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { Stage, useStage, WAIT_MS, type Dashboard } from './harness.js';
 
-const stage = new Stage({ models: { alpha: { args: '--loading-ms 100' }, beta: {} } });
 let dash: Dashboard;
-
-beforeAll(async () => {
-  await stage.start();
-  dash = await stage.open();
-});
-
-afterAll(async () => {
-  const left = await stage.stop();
-  expect(left, 'backends still alive after the service stopped').toEqual([]);
-});
+useStage(new Stage({ models: { alpha: { args: '--loading-ms 100' }, beta: {} } }), (d) => (dash = d));
 
 describe('security', () => {
   it('serves the page with a strict CSP header', () => {
