@@ -13,6 +13,7 @@
 // LOADOUT_BENCH_AB_DIST=/path/to/dist adds a row `loadout-ab`: a second engine from that build (with its
 // own backend process, same flags), measured in the same alternating blocks (A/B of a change).
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_DIR, SERVE, cpuMsOf, flag, fmt, httpOk, main, median, percentile, requireBuild, startChild, table, tempDir, writeConfig, mib } from './lib.mjs';
 import autocannon from 'autocannon';
@@ -54,17 +55,53 @@ async function latency(paths) {
   return { samples, cpu };
 }
 
-async function bursts(paths) {
-  const out = Object.fromEntries(paths.map((p) => [p.label, []]));
+/**
+ * Rounds of the burst, paths in turn. Besides each round's rate, the CPU each process spent on it: this
+ * process (the load generator), the path's proxy (none for direct) and the backend, per request.
+ */
+async function bursts(paths, backendPid) {
+  const out = Object.fromEntries(paths.map((p) => [p.label, { rps: [], client: 0, proxy: 0, backend: 0, n: 0 }]));
   for (const p of paths) await burst(p.url, p.small, BURST, BURST * 4); // warm-up: sockets, JIT
   for (let r = 0; r < ROUNDS; r++) {
     for (const p of paths) {
+      const o = out[p.label];
+      const [client0, proxy0, backend0] = [process.cpuUsage(), cpuMsOf(p.pid), cpuMsOf(backendPid)];
       const b = await burst(p.url, p.small, BURST, BURST_REQUESTS);
+      const client = process.cpuUsage(client0);
       if (b.failed) throw new Error(`${p.label}: ${b.failed} of the burst's requests failed`);
-      out[p.label].push(b.rps);
+      o.rps.push(b.rps);
+      o.client += (client.user + client.system) / 1000;
+      o.proxy += p.pid === backendPid ? 0 : cpuMsOf(p.pid) - proxy0;
+      o.backend += cpuMsOf(backendPid) - backend0;
+      o.n += BURST_REQUESTS;
     }
   }
   return out;
+}
+
+/**
+ * Why a path's burst rate is what it is: the three processes share this machine's cores, and each is
+ * one thread. From the CPU each spent per request, the rate they could reach at best (every core busy
+ * all the time, or the busiest process's one core), and, for the burst target, the proxy CPU per request
+ * under which that best rate reaches it.
+ */
+function burstAccounting(b, paths) {
+  const cores = availableParallelism();
+  const direct = median(b.direct.rps);
+  const us = (o, k) => (o[k] * 1000) / o.n;
+  table(
+    `what the burst costs: CPU per request of each process (µs), and the best rate that allows on ${cores} cores (every core busy, or the busiest single-threaded process's one core)`,
+    ['path', 'client', 'proxy', 'backend', 'best req/s', 'best × direct', 'measured × direct', `proxy µs for best ≥ ${TARGETS.burstRatio}`],
+    paths.map((p) => {
+      const o = b[p.label];
+      const [c, x, k] = [us(o, 'client'), us(o, 'proxy'), us(o, 'backend')];
+      const best = Math.min((cores * 1e6) / (c + x + k), 1e6 / Math.max(c, x, k));
+      const room = p.label === 'direct' ? '-' : fmt(Math.min((cores * 1e6) / (TARGETS.burstRatio * direct) - c - k, 1e6 / (TARGETS.burstRatio * direct)), 0);
+      return [p.label, fmt(c, 0), p.label === 'direct' ? '-' : fmt(x, 0), fmt(k, 0), fmt(best, 0), fmt(best / direct), fmt(median(o.rps) / direct), room];
+    }),
+  );
+  const of = (o) => ({ clientUs: us(o, 'client'), proxyUs: us(o, 'proxy'), backendUs: us(o, 'backend') });
+  return { loadout: of(b.loadout), splice: of(b.splice) };
 }
 
 async function streams(paths) {
@@ -164,11 +201,12 @@ export async function run() {
       paths.map((p) => row(p.label)),
     );
 
-    const b = await bursts(paths);
+    const b = await bursts(paths, view.pid);
     phases.push(['bursts', await engine.mem(true)]);
     await loadGenerators(paths[0]);
-    const bd = median(b.direct);
-    table(`${BURST}-way burst: ${BURST} connections kept full, ${BURST_REQUESTS} requests a round, ${ROUNDS} rounds (req/s, median round)`, ['path', 'req/s', 'vs direct'], paths.map((p) => [p.label, fmt(median(b[p.label]), 0), fmt(median(b[p.label]) / bd)]));
+    const bd = median(b.direct.rps);
+    table(`${BURST}-way burst: ${BURST} connections kept full, ${BURST_REQUESTS} requests a round, ${ROUNDS} rounds (req/s, median round)`, ['path', 'req/s', 'vs direct'], paths.map((p) => [p.label, fmt(median(b[p.label].rps), 0), fmt(median(b[p.label].rps) / bd)]));
+    const burstCpu = burstAccounting(b, paths);
 
     const st = await streams(paths);
     const sd = median(st.direct.map((r) => r.ms));
@@ -196,12 +234,14 @@ export async function run() {
         p99: percentile(lat[p.label], 99),
         added50: median(lat[p.label]) - d50,
         cpuUsPerRequest: cpuUs(p.label),
-        burstRps: median(b[p.label]),
-        burstRatio: median(b[p.label]) / bd,
+        burstRps: median(b[p.label].rps),
+        burstRatio: median(b[p.label].rps) / bd,
         streamMs: median(st[p.label].map((r) => r.ms)),
         streamRatio: sd / median(st[p.label].map((r) => r.ms)),
       };
     }
+    result.burstCpu = burstCpu.loadout;
+    result.burstCpuSplice = burstCpu.splice;
     result.rss = { warm: rssWarm, end: rssEnd, heapWarm: memWarm.heapUsed, heapEnd: memEnd.heapUsed };
     const l = result.loadout;
     const v = (ok) => (ok ? 'met' : 'MISSED');

@@ -44,6 +44,8 @@ if (results.proxy) {
   const cal = (k, digits = 2) => `splice ${fmt(sp[k], digits)}, naive ${fmt(nv[k], digits)}`;
   rows.push(['proxy added latency p50', `${fmt(l.added50, 3)} ms`, `direct p50 ${fmt(d.p50, 3)} ms; ${cal('added50', 3)} ms`, '<= 0.3 ms', verdict(l.added50 <= 0.3)]);
   rows.push(['64-way burst vs direct', fmt(l.burstRatio), `direct ${fmt(d.burstRps, 0)} req/s; ${cal('burstRatio')}`, '>= 0.8', verdict(l.burstRatio >= 0.8)]);
+  const bc = results.proxy.burstCpu;
+  rows.push(['burst CPU per request (µs)', `proxy ${fmt(bc.proxyUs, 0)}`, `client ${fmt(bc.clientUs, 0)}, backend ${fmt(bc.backendUs, 0)}, splice ${fmt(results.proxy.burstCpuSplice.proxyUs, 0)}`, '-', '-']);
   rows.push(['20k-chunk stream vs direct', fmt(l.streamRatio), `direct ${fmt(d.streamMs, 0)} ms; ${cal('streamRatio')}`, '>= 0.95', verdict(l.streamRatio >= 0.95)]);
   const grew = (rss.end - rss.warm) / 1024 / 1024;
   rows.push(['engine RSS growth under load', `${fmt(grew, 1)} MiB`, `${fmt(rss.warm / 1024 / 1024, 1)} MiB after warm-up`, '<= 5 MiB', verdict(grew <= 5)]);

@@ -10,8 +10,13 @@ const SWEEP_MS = 1000;
 /** Bodies up to this size are copied behind the head, so the request is one plain write. */
 const ONE_BUFFER_MAX = 64 * 1024;
 
-/** The size of a connection's read buffer. */
-const READ_BUFFER = 64 * 1024;
+/**
+ * A connection's read buffer starts small (a whole non-streamed answer fits) and grows to the large
+ * size at the first read that fills it (a stream, a long answer): a pool of idle connections after a
+ * burst holds a few KiB each, not 64.
+ */
+export const READ_BUFFER_SMALL = 8 * 1024;
+export const READ_BUFFER_LARGE = 64 * 1024;
 
 /**
  * One TCP connection to a backend, owned by at most one exchange at a time. Reads land in the
@@ -25,7 +30,8 @@ export class UpstreamConnection {
   idleUntil = 0;
   readonly socket: Socket;
   private closed = false;
-  private readBuf = Buffer.allocUnsafe(READ_BUFFER);
+  private readBuf = Buffer.allocUnsafe(READ_BUFFER_SMALL);
+  private kept = false;
 
   constructor(private readonly pool: UpstreamPool) {
     const socket = connect({
@@ -48,12 +54,21 @@ export class UpstreamConnection {
 
   /** The last read's bytes are still in use (queued for a client): the next read goes to a new buffer. */
   keep(): void {
-    this.readBuf = Buffer.allocUnsafe(READ_BUFFER);
+    this.kept = true;
   }
 
+  /** The size of the buffer the next read lands in. */
+  get readBufferSize(): number {
+    return this.readBuf.length;
+  }
+
+  // Node asks for the next read's buffer after this returns: a new one once the bytes are kept or filled it.
   private onRead(buf: Buffer, n: number): boolean {
+    this.kept = false;
     if (this.current) this.current.onData(buf.subarray(0, n));
     else this.destroy(); // an idle connection has nothing to say
+    const grow = n === buf.length && buf.length < READ_BUFFER_LARGE;
+    if (this.kept || grow) this.readBuf = Buffer.allocUnsafe(grow ? READ_BUFFER_LARGE : buf.length);
     return true;
   }
 
