@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoadoutError } from '../../../shared/errors.js';
 import type { Engine, Lease } from '../../engine/engine.js';
 import type { ModelSlot } from '../../engine/model-slot.js';
+import { decodeSegment } from './control-api.js';
 import { acquireWithLoadingState } from './loading-state.js';
 import { applyRequestRules, RequestGate } from './request-rules.js';
 import { requestedModel } from './requested-model.js';
-import { readBody, sendJson } from './respond.js';
+import { readBody } from './respond.js';
 import { UpstreamTimeout, type ExchangeHandler, type UpstreamRequest } from './upstream/exchange.js';
 import { forwardedHeaderBlock, upstreamPath } from './upstream/forwarding.js';
 import { UpstreamPools } from './upstream/pools.js';
@@ -24,6 +25,15 @@ export interface AttemptTransport {
   fail(err: unknown): void;
   /** The attempts ended with no answer to give (the client went away, or a loading stream answered). */
   over(): void;
+}
+
+const ONE_MODEL = /^\/v1\/models\/([^/]+)$/;
+
+/** Which model listing a GET path asks for: all of them, one (its id decoded), or none. */
+export function modelsRoute(path: string): 'list' | { id: string } | null {
+  if (path === '/v1/models') return 'list';
+  const one = ONE_MODEL.exec(path);
+  return one ? { id: decodeSegment(one[1]!) } : null;
 }
 
 /**
@@ -47,7 +57,8 @@ export class OpenAiRouter {
     this.pools.close();
   }
 
-  listModels(res: ServerResponse): void {
+  /** `GET /v1/models`: what is configured and listed, aliases too unless `list_aliases: false`. */
+  modelList(): { object: 'list'; data: object[] } {
     const created = Math.floor(Date.now() / 1000);
     const data = [];
     const withAliases = this.engine.currentConfig.listAliases ?? true;
@@ -56,14 +67,14 @@ export class OpenAiRouter {
       const about = { ...(m.displayName ? { name: m.displayName } : {}), ...(m.description ? { description: m.description } : {}) };
       for (const id of withAliases ? [m.name, ...m.aliases] : [m.name]) data.push({ id, object: 'model', created, owned_by: 'loadout', root: m.name, ...about });
     }
-    sendJson(res, 200, { object: 'list', data });
+    return { object: 'list', data };
   }
 
-  /** `GET /v1/models/{id}` (OpenAI's models.retrieve). */
-  getModel(res: ServerResponse, id: string): void {
+  /** `GET /v1/models/{id}` (OpenAI's models.retrieve); `model_not_found` for a model not listed. */
+  modelInfo(id: string): object {
     const m = this.engine.currentConfig.models.find((c) => !c.unlisted && (c.name === id || c.aliases.includes(id)));
     if (!m) throw new LoadoutError('model_not_found', `The model \`${id}\` does not exist`);
-    sendJson(res, 200, { id, object: 'model', created: Math.floor(Date.now() / 1000), owned_by: 'loadout', root: m.name });
+    return { id, object: 'model', created: Math.floor(Date.now() / 1000), owned_by: 'loadout', root: m.name };
   }
 
   /** The node:http path; `fail` answers an error (as the server does for every route). */

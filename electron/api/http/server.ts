@@ -15,7 +15,7 @@ import { FrontDoor } from './front/front-door.js';
 import { LoadoutMetrics } from './metrics/loadout-metrics.js';
 import { RequestMeter } from './metrics/request-meter.js';
 import { OLLAMA_PATHS, OllamaApi } from './ollama/ollama-api.js';
-import { OpenAiRouter } from './openai-router.js';
+import { modelsRoute, OpenAiRouter } from './openai-router.js';
 import { sendError, sendJson } from './respond.js';
 import { checkApiKey, checkHostAndOrigin, type SecurityPolicy } from './security.js';
 import { SseStream, resumeFrom } from './sse.js';
@@ -141,9 +141,8 @@ export class HttpServer {
         return await this.ollama.handle(req, res, path, meter);
       }
       if (isV1) {
-        if (path === '/v1/models' && req.method === 'GET') return this.router.listModels(res);
-        const one = /^\/v1\/models\/([^/]+)$/.exec(path);
-        if (one && req.method === 'GET') return this.router.getModel(res, decodeSegment(one[1]!));
+        const listing = req.method === 'GET' ? modelsRoute(path) : null;
+        if (listing) return sendJson(res, 200, listing === 'list' ? this.router.modelList() : this.router.modelInfo(listing.id));
         if (req.method !== 'POST') throw new LoadoutError('not_found', `no route for ${req.method} ${path}`);
         this.meter.track(res, 'openai', { scanUsage: true });
         return await this.router.route(req, res, url, (err) => this.failed(res, url, err));

@@ -107,6 +107,36 @@ describe('one keep-alive client connection, fast path and node:http', () => {
     expect(c.isClosed).toBe(false);
   });
 
+  it('answers the model listings a client fetches before its chats on the fast path, so the chats that follow stay fast', async () => {
+    const c = await client();
+    c.write(rawGet(svc.url, '/v1/models'));
+    const list = await c.response();
+    expect(list.status, list.body).toBe(200);
+    const listed = JSON.parse(list.body) as { object: string; data: { id: string; created: number }[] };
+    expect(listed.object).toBe('list');
+    expect(listed.data.map((m) => m.id)).toContain('raw');
+    c.write(rawGet(svc.url, '/v1/models/raw'));
+    const one = await c.response();
+    expect(one.status).toBe(200);
+    expect(JSON.parse(one.body)).toMatchObject({ id: 'raw', object: 'model', root: 'raw' });
+    c.write(rawGet(svc.url, '/v1/models/nope'));
+    const missing = await c.response();
+    expect(missing.status).toBe(404);
+    expect((JSON.parse(missing.body) as { error: { code: string } }).error.code).toBe('model_not_found');
+    c.write(chat(7));
+    const r = await c.response();
+    expect(reply(r).echo).toBe(7);
+    expect(servedBy(r)).toBe('fast');
+
+    // The same listing as node:http gives (the time of the answer aside).
+    const n = await clientOn('node');
+    n.write(rawGet(svc.url, '/v1/models'));
+    const viaNode = await n.response();
+    expect(header(viaNode, 'content-type')).toBe(header(list, 'content-type'));
+    const strip = (body: string): unknown => (JSON.parse(body) as { data: { created?: number }[] }).data.map(({ created: _, ...m }) => m);
+    expect(strip(list.body)).toEqual(strip(viaNode.body));
+  });
+
   it('answers pipelined requests (written at once) in order, fast ones and handed-over ones', async () => {
     const c = await client();
     c.write(chat(1) + chat(2));
@@ -410,7 +440,19 @@ describe('the API key and Host/Origin checks on the fast path', () => {
     clients.push(e);
     e.write(rawPost(keyed.url, '/v1/chat/completions', body, auth).replace(/^Host: .*$/m, `Host: evil.example:${port}`));
     expect((await e.response()).status).toBe(403);
+    // The model listing asks for the key too (node:http answers the refusal); with it, it is served fast.
+    const f = await RawClient.open(keyed.url);
+    clients.push(f);
+    f.write(rawGet(keyed.url, '/v1/models'));
+    expect((await f.response()).status).toBe(401);
+    const g = await RawClient.open(keyed.url);
+    clients.push(g);
+    g.write(rawGet(keyed.url, '/v1/models', auth));
+    expect((await g.response()).status).toBe(200);
+    g.write(rawPost(keyed.url, '/v1/chat/completions', body, auth));
+    const after = await g.response();
+    expect(servedBy(after)).toBe('fast');
     const view = await keyed.req<{ stats: { requests: number } }>('GET', '/api/models/raw', undefined, { authorization: `Bearer ${KEY}` });
-    expect(view.json.stats.requests).toBe(1); // only the served one reached the model
+    expect(view.json.stats.requests).toBe(2); // only the served ones reached the model
   });
 });

@@ -1,12 +1,13 @@
 import type { ModelSlot } from '../../../engine/model-slot.js';
 import type { Logger } from '../../../engine/platform/logger.js';
 import type { RequestMeter } from '../metrics/request-meter.js';
-import type { OpenAiRouter } from '../openai-router.js';
+import { errorAnswer, jsonHeaders } from '../../../engine/platform/http-json.js';
+import { modelsRoute, type OpenAiRouter } from '../openai-router.js';
 import { applyRequestRules } from '../request-rules.js';
 import { scanModel } from '../requested-model.js';
 import { checkApiKey, checkHostAndOrigin, type SecurityPolicy } from '../security.js';
 import type { ClientConnection, FastHandler } from './client-connection.js';
-import { FastRequest, type FastRequestDeps } from './fast-request.js';
+import { FastRequest, rawAnswer, type FastRequestDeps } from './fast-request.js';
 import type { RequestHead } from './request-head.js';
 
 export interface FastInferenceDeps {
@@ -19,7 +20,7 @@ export interface FastInferenceDeps {
 
 /**
  * The hot path: OpenAI inference requests (`POST /v1/...` with a JSON body that names a configured
- * model) served on the raw connection, with the same checks, admission, attempts and metrics as the
+ * model), and the model listings clients fetch before them, served on the raw connection, with the same checks, admission, attempts and metrics as the
  * node:http path. Everything else - a refused Host, Origin or key, a body to parse in full, a model
  * not configured, a loading-state stream - is left to node:http, which answers it as it always has.
  */
@@ -31,9 +32,39 @@ export class FastInference implements FastHandler {
   }
 
   take(head: RequestHead, body: Buffer, conn: ClientConnection): boolean {
+    if (head.method === 'GET') return this.listing(head, conn);
     const slot = this.claim(head, body);
     if (!slot) return false;
     this.serve(head, body, slot, conn);
+    return true;
+  }
+
+  /**
+   * `GET /v1/models` and `GET /v1/models/{id}`, the calls a client makes before its chats, often on the
+   * same keep-alive connection: answered here (the router's own listing), so the connection stays fast.
+   */
+  private listing(head: RequestHead, conn: ClientConnection): boolean {
+    const h = head.headers;
+    if (head.target.includes('?') || head.contentLength > 0 || h['transfer-encoding'] !== undefined || h.upgrade !== undefined) return false;
+    let route: ReturnType<typeof modelsRoute>;
+    try {
+      route = modelsRoute(head.target);
+    } catch {
+      return false; // a malformed id: node:http answers the 400
+    }
+    if (!route) return false;
+    const policy = this.d.policy();
+    if (checkHostAndOrigin(head, policy) || checkApiKey(head, null, policy)) return false;
+    let answer: string;
+    try {
+      const text = JSON.stringify(route === 'list' ? this.d.router.modelList() : this.d.router.modelInfo(route.id));
+      answer = rawAnswer(200, jsonHeaders(text), text, conn.closing);
+    } catch (err) {
+      const a = errorAnswer(err);
+      const text = JSON.stringify(a.body);
+      answer = rawAnswer(a.status, jsonHeaders(text, a.headers), text, conn.closing);
+    }
+    conn.finish(answer);
     return true;
   }
 
