@@ -73,7 +73,7 @@ export class HttpServer {
       d.engine.recordRequest(r);
     }, () => d.clock.now());
     this.router = new OpenAiRouter(d.engine, (res, model) => this.meter.of(res)?.model(model));
-    this.ollama = new OllamaApi({ engine: d.engine, gpu: d.gpu, clock: d.clock, logger: d.logger, version: d.version });
+    this.ollama = new OllamaApi({ engine: d.engine, router: this.router, gpu: d.gpu, clock: d.clock, logger: d.logger, version: d.version });
   }
 
   /** The main listener (API, routers, dashboard). */

@@ -12,6 +12,7 @@ const MODELS = {
   resident: { pinned: true },
   hidden: { unlisted: true },
   slow: { unlisted: true, args: '--stream-chunks 50 --chunk-delay 100' },
+  crashy: { unlisted: true, args: '--crash-on-request' },
 };
 
 describe('the ollama client against loadout', () => {
@@ -116,9 +117,19 @@ describe('the ollama client against loadout', () => {
     expect(ka.json.error).toMatch(/^keep_alive: /);
   });
 
+  it('answers a backend that dies during a chat with its exit code and last log line, as the OpenAI router does', async () => {
+    expect((await svc.load('crashy')).status).toBe(200);
+    const err = (await ollama.chat({ model: 'crashy', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e)) as { status_code: number; error: string };
+    expect(err.status_code).toBe(502);
+    expect(err.error).toMatch(/crashy backend exited with code 3 during the request/);
+    expect(err.error).toContain('crash: request to /v1/chat/completions crashed the backend');
+    const view = await svc.waitModel('crashy', (m) => m.state === 'failed');
+    expect(view.inflight).toBe(0);
+  });
+
   it('leaves Loadout\'s own /api routes as they are', async () => {
     const r = await svc.req<{ models: { name: string }[] }>('GET', '/api/models');
-    expect(r.json.models.map((m) => m.name)).toEqual(['chat', 'embed', 'hidden', 'resident', 'slow']);
+    expect(r.json.models.map((m) => m.name)).toEqual(['chat', 'crashy', 'embed', 'hidden', 'resident', 'slow']);
     expect((await svc.req('POST', '/api/version')).status).toBe(404);
   });
 

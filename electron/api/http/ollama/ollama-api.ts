@@ -1,4 +1,4 @@
-import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoadoutError, isLoadoutError } from '../../../../shared/errors.js';
 import type { GpuSnapshot } from '../../../../shared/gpu.js';
 import { DEFAULT_OLLAMA } from '../../../engine/config/types.js';
@@ -8,6 +8,7 @@ import type { Clock } from '../../../engine/platform/clock.js';
 import type { Logger } from '../../../engine/platform/logger.js';
 import { callBackend, readUpstream, readUpstreamJson, upstreamErrorMessage } from '../backend-call.js';
 import type { MeteredRequest } from '../metrics/request-meter.js';
+import type { OpenAiRouter } from '../openai-router.js';
 import { errorHeaders, readJson, sendJson } from '../respond.js';
 import { KeepAliveTimers, keepAliveDelay, parseKeepAlive } from './keep-alive.js';
 import { ModelFileInfoCache } from './model-file-info.js';
@@ -16,9 +17,12 @@ import { OllamaReply, type ReplyKind } from './ollama-reply.js';
 import { chatSchema, embeddingsSchema, embedSchema, generateSchema, parseOllama, showSchema } from './ollama-requests.js';
 import { SseData } from './sse-data.js';
 import { chatToOpenAi, embedToOpenAi, generateToOpenAi, type OpenAiCall } from './to-openai.js';
+import type { AnswerReader } from '../upstream/answer-reader.js';
 
 export interface OllamaApiDeps {
   engine: Engine;
+  /** Inference goes through the OpenAI router's attempts (admission, retry, errors). */
+  router: OpenAiRouter;
   gpu(): GpuSnapshot;
   clock: Clock;
   logger: Logger;
@@ -40,7 +44,6 @@ type Json = Record<string, unknown>;
  * OpenAI routes and back (NDJSON when streaming). Errors use Ollama's `{"error": "..."}` shape.
  */
 export class OllamaApi {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1000 });
   private readonly files = new ModelFileInfoCache();
   private readonly keepAlive: KeepAliveTimers;
 
@@ -50,7 +53,6 @@ export class OllamaApi {
 
   dispose(): void {
     this.keepAlive.dispose();
-    this.agent.destroy();
   }
 
   /** Serves an Ollama path; errors are answered in Ollama's shape. */
@@ -177,7 +179,7 @@ export class OllamaApi {
     const { upstream, waitedMs } = answer;
     const totals = () => ({ totalMs: this.d.clock.now() - started, loadMs: waitedMs });
     const streamed = call.body.stream === true;
-    if (!streamed || !(upstream.headers['content-type'] ?? '').includes('text/event-stream')) {
+    if (!streamed || !(upstream.contentType).includes('text/event-stream')) {
       // A backend that answers a stream request whole: one record, already done.
       const whole = reply.whole(await readUpstreamJson<Json>(upstream, slot.name), totals());
       meter?.tokens(reply.usage);
@@ -202,7 +204,7 @@ export class OllamaApi {
   }
 
   /** OpenAI stream → NDJSON, record by record as the backend sends them. */
-  private stream(res: ServerResponse, upstream: IncomingMessage, reply: OllamaReply, totals: () => { totalMs: number; loadMs: number }): Promise<void> {
+  private stream(res: ServerResponse, upstream: AnswerReader, reply: OllamaReply, totals: () => { totalMs: number; loadMs: number }): Promise<void> {
     res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
     res.flushHeaders();
     const sse = new SseData();
@@ -260,10 +262,10 @@ export class OllamaApi {
    */
   private async send(res: ServerResponse, slot: ModelSlot, call: OpenAiCall, keepAliveMs: number | null) {
     this.keepAlive.requestStarted(slot.name);
-    const answer = await callBackend(this.d.engine, this.agent, slot, res, { method: 'POST', path: call.path, body: call.body });
+    const answer = await callBackend(this.d.router, slot, res, { method: 'POST', path: call.path, body: call.body });
     if (answer && keepAliveMs !== null) res.once('close', () => this.keepAlive.requestEnded(slot.name, keepAliveMs));
-    if (answer && (answer.upstream.statusCode ?? 502) >= 400) {
-      const status = answer.upstream.statusCode ?? 502;
+    if (answer && answer.upstream.status >= 400) {
+      const status = answer.upstream.status;
       const text = await readUpstream(answer.upstream);
       sendJson(res, status, { error: upstreamErrorMessage(status, text) });
       return null;
