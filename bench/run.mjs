@@ -3,7 +3,7 @@
 // never colour the next), and ends with one summary of the targets.
 //   node bench/run.mjs [--only load,proxy,rss,gpu] [flags of the single scripts, e.g. --loads 30 --seconds 15]
 // Every other flag is passed to each script. Needs a build: npm run build:node. Loopback only.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -17,11 +17,33 @@ const results = {};
 const t0 = performance.now();
 const out = tempDir('run');
 let failed = false;
+// A signal to this process stops the benchmark under way too (it cleans up its engines and backends on
+// SIGTERM/SIGINT), then this one; nothing is left running.
+let current = null;
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  process.on(sig, () => {
+    const leave = () => {
+      out.remove();
+      process.exit(1);
+    };
+    if (!current) return leave();
+    current.kill(sig);
+    current.once('exit', leave);
+  });
+}
+const runScript = (args) =>
+  new Promise((resolve) => {
+    current = spawn(process.execPath, args, { stdio: 'inherit' });
+    current.once('exit', (status, signal) => {
+      current = null;
+      resolve({ status, signal });
+    });
+  });
 for (const key of only) {
   const script = SCRIPTS[key];
   if (!script) throw new Error(`--only: unknown benchmark "${key}" (known: ${Object.keys(SCRIPTS).join(', ')})`);
   const json = join(out.path, `${key}.json`);
-  const r = spawnSync(process.execPath, [join(BENCH_DIR, script), ...passThrough, '--json', json], { stdio: 'inherit' });
+  const r = await runScript([join(BENCH_DIR, script), ...passThrough, '--json', json]);
   if (r.status !== 0) {
     console.error(`${script} failed (${r.signal ?? `exit ${r.status}`})`);
     failed = true;
