@@ -9,7 +9,7 @@
 // throughput against direct; 3. one long streamed answer, throughput against direct; 4. Loadout's RSS
 // after warm-up and after all of it.
 //   node bench/proxy-overhead.mjs [--requests 2000] [--warmup 300] [--burst 64] [--burst-requests 3200]
-//     [--rounds 3] [--streams 5] [--stream-chunks 20000]
+//     [--rounds 3] [--streams 9] [--stream-chunks 20000]
 // LOADOUT_BENCH_AB_DIST=/path/to/dist adds a row `loadout-ab`: a second engine from that build (with its
 // own backend process, same flags), measured in the same alternating blocks (A/B of a change).
 import { mkdirSync } from 'node:fs';
@@ -24,7 +24,7 @@ const WARMUP = flag('warmup', 300);
 const BURST = flag('burst', 64);
 const BURST_REQUESTS = flag('burst-requests', 3200);
 const ROUNDS = flag('rounds', 3);
-const STREAMS = flag('streams', 5);
+const STREAMS = flag('streams', 9);
 const STREAM_CHUNKS = flag('stream-chunks', 20000);
 const BLOCK = 100;
 const CALIBRATION = join(BENCH_DIR, 'fixtures', 'calibration-proxy.mjs');
