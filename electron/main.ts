@@ -16,6 +16,7 @@ import { systemClock } from './engine/platform/clock.js';
 import { createLogger, type Logger } from './engine/platform/logger.js';
 import { MODEL_FILE_DIALOG, registerDesktopIpc } from './ipc/register-desktop-ipc.js';
 import { registerIpc } from './ipc/register-ipc.js';
+import { selfChatEndpoint, TryStreams } from './ipc/try-streams.js';
 import type { Push } from '../shared/push.js';
 import { startService, type Service } from './service.js';
 import { EventNotifier } from './tray/event-notifier.js';
@@ -88,9 +89,11 @@ async function run(logger: Logger): Promise<void> {
     logger: logger.child({ component: 'ipc' }),
   });
 
+  const tries = new TryStreams({ url: selfChatEndpoint(service.url), apiKey: service.apiKey });
   const desktopIpc = registerDesktopIpc({
     ipcMain,
     configFile: service.configFile,
+    tries,
     allowedOrigin: APP_ORIGIN,
     logger: logger.child({ component: 'ipc' }),
     effects: {
@@ -139,6 +142,7 @@ async function run(logger: Logger): Promise<void> {
       stopNotifying();
       ipc.dispose();
       desktopIpc.dispose();
+      tries.dispose();
       try {
         await service.stop(); // every backend, graceful then forced: nothing outlives the app
       } catch (error) {

@@ -204,6 +204,7 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
     onLog: (m, l) => logs.subscribe(m, l),
     url,
     ollamaUrl,
+    apiKey: config.apiKey,
     configFile: config.file,
     stop: () =>
       (stopping ??= (async () => {

@@ -16,6 +16,11 @@ export type Push =
   | { type: 'gpu'; gpu: GpuSnapshot; point: GpuHistoryPoint | null }
   | { type: 'log'; model: string; line: LogLine }
   /** Desktop only: the tray asks the dashboard to open a view (the Add model dialog). Never over SSE. */
-  | { type: 'ui'; open: 'add-model' };
+  | { type: 'ui'; open: 'add-model' }
+  /** Desktop only: a piece of the answer to the Try box's request `id` (desktop action `try.send`). Never over SSE. */
+  | { type: 'try'; id: string; part: TryPart };
+
+/** What main relays of a Try request's answer, in order: its head, its body as text, then `end` or `error`. */
+export type TryPart = { kind: 'head'; status: number; statusText: string } | { kind: 'text'; text: string } | { kind: 'end' } | { kind: 'error'; message: string };
 
 export type PushType = Push['type'];

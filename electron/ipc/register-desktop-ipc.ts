@@ -1,8 +1,9 @@
 import type { InvokeReply } from '../../shared/bridge.js';
-import { DESKTOP_ACTIONS, DESKTOP_CHANNEL, desktopSchemas, type DesktopAction, type DesktopResults } from '../../shared/desktop.js';
+import { DESKTOP_ACTIONS, DESKTOP_CHANNEL, desktopSchemas, type DesktopAction, type DesktopParsed, type DesktopResults } from '../../shared/desktop.js';
 import type { Logger } from '../engine/platform/logger.js';
 import { describeIssues, failure, failureFromError } from './invoke-reply.js';
 import type { IpcMainLike } from './register-ipc.js';
+import type { TryStreams, TryTarget } from './try-streams.js';
 import { isTrustedSender } from './trusted-sender.js';
 
 /** The native effects behind the desktop actions: Electron's dialog and shell in main, recorders in tests. */
@@ -26,6 +27,8 @@ export interface DesktopIpcOptions {
   effects: DesktopEffects;
   /** The config file `config.open` opens (the running service's). */
   configFile: string;
+  /** The Try box's requests (`try.send`, `try.stop`). */
+  tries: TryStreams;
   allowedOrigin?: string;
   logger?: Logger;
 }
@@ -39,13 +42,18 @@ const isAction = (value: unknown): value is DesktopAction => typeof value === 's
  */
 export function registerDesktopIpc(opts: DesktopIpcOptions): { dispose(): void } {
   const { ipcMain, effects, allowedOrigin = 'app://ui' } = opts;
-  const run: { [A in DesktopAction]: () => Promise<DesktopResults[A]> } = {
+  const run: { [A in DesktopAction]: (payload: DesktopParsed<A>, sender: TryTarget) => Promise<DesktopResults[A]> } = {
     'file.pickModel': async () => ({ path: await effects.pickModelFile() }),
     'config.open': async () => {
       const problem = await effects.openPath(opts.configFile);
       if (problem) throw new Error(`could not open ${opts.configFile}: ${problem}`);
       return { opened: opts.configFile };
     },
+    'try.send': async (p, sender) => {
+      opts.tries.start(sender, p.id, p.body);
+      return { started: true };
+    },
+    'try.stop': async (p, sender) => ({ stopped: opts.tries.stop(sender, p.id) }),
   };
   ipcMain.handle(DESKTOP_CHANNEL, async (event, action: unknown, payload: unknown): Promise<InvokeReply<unknown>> => {
     if (!isTrustedSender(event.senderFrame, allowedOrigin)) {
@@ -56,10 +64,12 @@ export function registerDesktopIpc(opts: DesktopIpcOptions): { dispose(): void }
     const parsed = desktopSchemas[action].safeParse(payload ?? {});
     if (!parsed.success) return failure('bad_request', `invalid payload for ${action}: ${describeIssues(parsed.error)}`);
     try {
-      return { ok: true, value: await run[action]() };
+      // The parsed payload matches `action` by construction above.
+      const handler = run[action] as (payload: unknown, sender: TryTarget) => Promise<unknown>;
+      return { ok: true, value: await handler(parsed.data, event.sender) };
     } catch (error) {
       const reply = failureFromError(error);
-      opts.logger?.error('desktop action failed', { action, error: reply.error.message });
+      if (reply.error.code === 'internal') opts.logger?.error('desktop action failed', { action, error: reply.error.message });
       return reply;
     }
   });

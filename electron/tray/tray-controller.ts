@@ -128,6 +128,7 @@ export class TrayController<M> {
         return;
       case 'log':
       case 'ui':
+      case 'try':
         return;
       default:
         assertNever(push, 'push');

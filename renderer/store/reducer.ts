@@ -69,6 +69,9 @@ export function applyPush(state: DashboardState, push: Push): DashboardState {
       return { ...state, logs: { ...state.logs, lines: appendToLog(state.logs.lines, push.line, LOG_LINES_CAP) } };
     case 'ui':
       return { ...state, addModelOpen: true };
+    case 'try':
+      return state; // read by the Try box's own listener
+
     default:
       return assertNever(push, 'push');
   }

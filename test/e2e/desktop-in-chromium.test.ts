@@ -91,13 +91,24 @@ describe('desktop app: main in Node, preload and dashboard in Chromium', () => {
     await vi.waitFor(async () => expect(await page.getByRole('switch', { name: 'Pin alpha', exact: true }).getAttribute('aria-checked')).toBe('true'), { timeout: WAIT_MS });
   });
 
-  it('the prompt box in the desktop window says where to try the model instead of failing', async () => {
+  it('the prompt box in the desktop window streams an answer through main (stopping it: main-with-service)', async () => {
     await row('alpha').getByRole('button', { name: 'Try alpha', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Try alpha', exact: true });
-    await vi.waitFor(async () => expect(await dialog.textContent()).toContain('This window cannot send requests itself'), { timeout: WAIT_MS });
-    expect(await dialog.getByRole('button', { name: 'Send' }).count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Send', exact: true }).click();
+    const answer = dialog.getByRole('log', { name: 'Answer from alpha', exact: true });
+    await waitForText(answer, /chunk 0 from alpha pid \d+/, 'the streamed answer');
+    await waitForText(dialog.getByRole('status'), 'Done.', 'the try to finish');
+    const figure = (term: string) => dialog.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]');
+    await waitForText(figure('Time to first token'), /^\d+(\.\d)? (ms|s)$/, 'time to first token');
+    // It went through the router like any client's request: the model's stats count it.
+    const stats = row('alpha').getByRole('group', { name: /^Requests to alpha: 1 request/ });
+    await stats.waitFor({ timeout: WAIT_MS });
+
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached', timeout: WAIT_MS });
+    const alpha = (await fake.ipcMain.invokeHandler('loadout:invoke', { senderFrame: { url: 'app://ui/index.html' }, sender: fake.BrowserWindow.instances[0]!.webContents }, 'models.get', { name: 'alpha' })) as { ok: true; value: { inflight: number } };
+    expect(alpha.value.inflight).toBe(0);
+    expect(problems, 'console errors or CSP violations in the desktop page').toEqual([]);
   });
 
   it('follows a load started from the tray, in the dashboard', async () => {

@@ -24,7 +24,7 @@ export function TryButton({ name }: { name: string }) {
       {open ? (
         <TryDialog
           name={name}
-          endpoint={tryEndpoint(window.location.origin, window.loadout !== undefined, sessionStore())}
+          endpoint={tryEndpoint(window.location.origin, window.loadout, sessionStore())}
           clientUrl={endpointUrl(window.location.origin, apiUrl)}
           onClose={() => setOpen(false)}
         />

@@ -9,7 +9,7 @@ type Status = { kind: 'idle' } | { kind: 'running' } | { kind: 'done' } | { kind
 
 interface TryDialogProps {
   name: string;
-  /** Null where this page cannot reach the API (the desktop window): the dialog says where to try instead. */
+  /** Null where this page cannot reach the API: the dialog says where to try instead. */
   endpoint: TryEndpoint | null;
   /** The OpenAI base URL to show where the box cannot send. */
   clientUrl: string | null;
@@ -60,7 +60,7 @@ export function TryDialog({ name, endpoint, clientUrl, onClose }: TryDialogProps
     const outcome = await runTry({
       endpoint, model: name, prompt, signal: ctl.signal,
       now: () => performance.now(),
-      fetch: (input, init) => window.fetch(input, init),
+      fetch: endpoint.fetch ?? ((input, init) => window.fetch(input, init)),
       onProgress: (p) => {
         setAnswer(p.answer);
         setFigures(p.figures);

@@ -51,10 +51,16 @@ describe('statsLine', () => {
 });
 
 describe('tryEndpoint', () => {
-  it('posts to the page\'s own API with the remembered key; the desktop window has none', () => {
+  it('posts to the page\'s own API with the remembered key; the desktop window sends through main', () => {
     const storage = { getItem: (k: string) => (k === 'loadout.apiKey' ? 'sekret' : null) };
-    expect(tryEndpoint('http://127.0.0.1:11500', false, storage)).toEqual({ url: 'http://127.0.0.1:11500/v1/chat/completions', apiKey: 'sekret' });
-    expect(tryEndpoint('http://127.0.0.1:11500', false, null)).toEqual({ url: 'http://127.0.0.1:11500/v1/chat/completions', apiKey: null });
-    expect(tryEndpoint('app://ui', true, storage)).toBeNull();
+    expect(tryEndpoint('http://127.0.0.1:11500', undefined, storage)).toEqual({ url: 'http://127.0.0.1:11500/v1/chat/completions', apiKey: 'sekret' });
+    expect(tryEndpoint('http://127.0.0.1:11500', undefined, null)).toEqual({ url: 'http://127.0.0.1:11500/v1/chat/completions', apiKey: null });
+    const bridge = { desktop: async () => ({ ok: true as const, value: { started: true } }), onEvent: () => () => undefined };
+    const desktop = tryEndpoint('app://ui', bridge as never, storage);
+    expect(desktop).toMatchObject({ url: '/v1/chat/completions', apiKey: null });
+    expect(typeof desktop?.fetch).toBe('function');
+    // A page with an older bridge (no desktop actions) and no http origin cannot send at all.
+    expect(tryEndpoint('app://ui', { onEvent: bridge.onEvent }, storage)).toBeNull();
+    expect(tryEndpoint('file:///x.html', undefined, storage)).toBeNull();
   });
 });
