@@ -204,7 +204,7 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
     onLog: (m, l) => logs.subscribe(m, l),
     url,
     ollamaUrl,
-    apiKey: config.apiKey,
+    apiKey: config.apiKey ?? config.apiKeys?.[0] ?? null,
     configFile: config.file,
     stop: () =>
       (stopping ??= (async () => {

@@ -29,7 +29,7 @@ export interface Service {
   url: string;
   /** `http://HOST:PORT` of the `ollama_listen` listener, or null. */
   ollamaUrl: string | null;
-  /** The API key the listeners ask for (`api_key`), or null; the desktop app's own requests send it. */
+  /** A key the listeners accept (`api_key`, else the first of `apiKeys`), or null; the desktop app's own requests send it. */
   apiKey: string | null;
   configFile: string;
   /** Stops every backend (graceful, then forced) and closes the server. Idempotent. */

@@ -29,6 +29,9 @@ describe('loadout serve', () => {
     expect(loaded.status).toBe(200);
     const backend = loaded.json.pid!;
     const child = await forkedChild(url1, 'forks');
+    // The child has written its own first line: a write to the output pipe after Loadout is gone would
+    // end it (EPIPE), which is not what this test is about.
+    await pidFromLog(url1, 'forks', new RegExp(`child (${child}) sleeping`));
 
     first.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
