@@ -214,7 +214,7 @@ async function serveWithLock(opts: ServiceOptions, first: { config: LoadoutConfi
         await engine.shutdown();
         await server.close();
         await logFiles.flush();
-        events.flush();
+        events.close();
         lock.release();
       })()),
   };

@@ -9,13 +9,16 @@ const COMPACT_AT_BYTES = 8 * 1024 * 1024;
 /** How every persisted event ends: `…,"seq":N,"at":"…"}` (seq and at are set last, see `append`). */
 const SEQ_NEAR_END = /"seq":(\d+),"at":"/g;
 
-/** Logs with events not yet on disk: written when the process exits before their turn ends. */
-const unwritten = new Set<EventLog>();
+/** How many numbers ahead of the last one handed out are reserved on disk (see `reserve`). */
+const SEQ_BLOCK = 1000;
+
+/** Logs with a state dir: on process exit their pending events are written and their reservation released. */
+const persisted = new Set<EventLog>();
 let exitHooked = false;
 
-/** Writes every log's pending events now (on process exit). */
+/** Writes every log's pending events now and releases its reserved numbers (on process exit). */
 export function flushEventLogs(): void {
-  for (const log of [...unwritten]) log.flush();
+  for (const log of [...persisted]) log.close();
 }
 
 /**
@@ -25,12 +28,18 @@ export function flushEventLogs(): void {
  * written at the end of the turn of the event loop (`setImmediate`), all of that turn's events in one
  * ordered write, so that a load's reply does not wait for the disk (events such as `model_ready` are
  * appended in the very step that answers the load). A process that exits (a crash included) writes what
- * is pending on its way out; only a kill in the same turn can lose it.
+ * is pending on its way out; only a kill in the same turn can lose it. Its numbers are not reused even
+ * then: `events.seq` holds a number the log may not go below at its next start, reserved 1,000 ahead
+ * (one small write per 1,000 events) and set back to the last number on a clean stop or exit, so a
+ * kill leaves a gap in the numbering rather than numbers handed out twice.
  */
 export class EventLog {
   private readonly file: string | null;
+  private readonly seqFile: string | null;
   private events: LoadoutEvent[] = [];
   private seq = 0;
+  /** The highest number `events.seq` allows handing out before the next reservation. */
+  private reserved = 0;
   /** A write failed part way (disk full): the next one starts on a fresh line. */
   private tornTail = false;
   private readonly listeners = new Set<(e: LoadoutEvent) => void>();
@@ -43,7 +52,9 @@ export class EventLog {
     private readonly logger: Logger,
   ) {
     this.file = stateDir ? join(stateDir, 'events.jsonl') : null;
+    this.seqFile = stateDir ? join(stateDir, 'events.seq') : null;
     if (this.file) this.restore(this.file);
+    if (this.seqFile) this.seq = Math.max(this.seq, readReserved(this.seqFile, logger));
   }
 
   get lastSeq(): number {
@@ -52,6 +63,7 @@ export class EventLog {
 
   append(e: NewEvent): LoadoutEvent {
     const event = { ...e, seq: ++this.seq, at: new Date(this.clock.now()).toISOString() } as LoadoutEvent;
+    if (this.seqFile && this.seq > this.reserved) this.reserve(this.seqFile, this.seq + SEQ_BLOCK);
     this.events.push(event);
     if (this.events.length > KEEP_IN_MEMORY * 1.2) this.events = this.events.slice(-KEEP_IN_MEMORY);
     if (this.file) this.queue(event);
@@ -128,19 +140,40 @@ export class EventLog {
     const batch = this.pending;
     if (batch.length === 0 || !this.file) return;
     this.pending = [];
-    unwritten.delete(this);
     this.persist(this.file, batch);
+  }
+
+  /** A clean stop: pending events written, and the numbers reserved past the last one given back. */
+  close(): void {
+    this.flush();
+    persisted.delete(this);
+    if (this.seqFile && this.reserved > this.seq) this.reserve(this.seqFile, this.seq);
   }
 
   private queue(event: LoadoutEvent): void {
     this.pending.push(event);
     if (this.pending.length > 1) return;
-    unwritten.add(this);
+    setImmediate(() => this.flush());
+  }
+
+  /**
+   * Sets the number the next start may not go below (temp file and rename: never half written). A
+   * failure is logged and tried again at the next event: the events themselves still go to the log.
+   */
+  private reserve(seqFile: string, upTo: number): void {
+    try {
+      const tmp = `${seqFile}.${process.pid}.tmp`;
+      this.write(tmp, String(upTo), 'replace');
+      renameSync(tmp, seqFile);
+      this.reserved = upTo;
+    } catch (err) {
+      this.logger.error('could not reserve event numbers', { err: String(err) });
+    }
+    persisted.add(this);
     if (!exitHooked) {
       exitHooked = true;
       process.once('exit', flushEventLogs);
     }
-    setImmediate(() => this.flush());
   }
 
   private persist(file: string, batch: LoadoutEvent[]): void {
@@ -157,13 +190,14 @@ export class EventLog {
     }
   }
 
-  private write(file: string, line: string): void {
+  private write(file: string, text: string, how: 'append' | 'replace' = 'append'): void {
+    const put = how === 'append' ? appendFileSync : writeFileSync;
     try {
-      appendFileSync(file, line);
+      put(file, text);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       mkdirSync(join(file, '..'), { recursive: true });
-      appendFileSync(file, line);
+      put(file, text);
     }
   }
 
@@ -173,6 +207,15 @@ export class EventLog {
     writeFileSync(tmp, this.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     renameSync(tmp, file);
   }
+}
+
+/** The number `events.seq` reserves, or 0 (absent, or not a number: the events file alone counts then). */
+function readReserved(seqFile: string, logger: Logger): number {
+  if (!existsSync(seqFile)) return 0;
+  const n = Number(readFileSync(seqFile, 'utf8').trim());
+  if (Number.isSafeInteger(n) && n >= 0) return n;
+  logger.warn('ignored an unreadable events.seq', { file: seqFile });
+  return 0;
 }
 
 /** The highest `seq` an unreadable line still shows, or 0. */

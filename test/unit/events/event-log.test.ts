@@ -23,35 +23,35 @@ describe('EventLog persistence', () => {
   it('keeps the event written after a torn last line across the next restart', () => {
     const first = open();
     for (const m of ['one', 'two', 'three']) first.append(ev(m));
-    first.flush();
+    first.close(); // then a later run crashed mid-write:
     const whole = JSON.stringify({ ...ev('four'), seq: 4, at: new Date(clock.now()).toISOString() });
     appendFileSync(file(), whole.slice(0, 30)); // a crash cut this write short: no seq, no newline
 
     const second = open();
     expect(second.lastSeq).toBe(3);
     expect(second.append(ev('after the crash')).seq).toBe(4);
-    second.flush();
+    second.close();
 
     const third = open();
     expect(third.lastSeq).toBe(4);
     expect(third.list(0).map((e) => e.message)).toEqual(['one', 'two', 'three', 'after the crash']);
     expect(lines().every((l) => JSON.parse(l) !== null)).toBe(true);
     expect(third.append(ev('five')).seq).toBe(5);
-    third.flush();
+    third.close();
     expect(lines()).toHaveLength(5);
   });
 
   it('never reuses a number that a torn line still shows', () => {
     const first = open();
     first.append(ev('one'));
-    first.flush();
+    first.close(); // then a later run crashed mid-write:
     const whole = JSON.stringify({ ...ev('two'), seq: 2, at: new Date(clock.now()).toISOString() });
     appendFileSync(file(), whole.slice(0, whole.length - 5));
 
     const second = open();
     expect(second.lastSeq).toBe(2);
     expect(second.append(ev('three')).seq).toBe(3);
-    second.flush();
+    second.close();
     expect(open().list(0).map((e) => e.seq)).toEqual([1, 3]);
   });
 
@@ -95,5 +95,37 @@ describe('EventLog writes', () => {
     expect(lines().map((l) => (JSON.parse(l) as { message: string }).message)).toEqual(['last words']);
     log.flush(); // nothing left: no second copy
     expect(lines()).toHaveLength(1);
+  });
+
+  it('never hands out again the numbers of events a kill lost before they were written', async () => {
+    const killed = open();
+    for (const m of ['a', 'b', 'c']) killed.append(ev(m));
+    // Killed within the turn: nothing reached events.jsonl, but the reservation did.
+    expect(existsSync(file())).toBe(false);
+    const next = open();
+    const after = next.append(ev('after the restart'));
+    expect(after.seq).toBeGreaterThan(3);
+    // (the first log's pending write still runs in this process; let it, then leave the dir)
+    await new Promise((r) => setImmediate(r));
+  });
+
+  it('numbers on without a gap after a clean stop, and reserves ahead again', () => {
+    const first = open();
+    for (const m of ['a', 'b']) first.append(ev(m));
+    first.close();
+    expect(readFileSync(path.join(tmp.dir(), 'events.seq'), 'utf8')).toBe('2');
+    const second = open();
+    expect(second.append(ev('c')).seq).toBe(3);
+    expect(Number(readFileSync(path.join(tmp.dir(), 'events.seq'), 'utf8'))).toBeGreaterThan(3);
+    second.close();
+    expect(open().lastSeq).toBe(3);
+  });
+
+  it('ignores an unreadable events.seq and numbers on from the events', () => {
+    const first = open();
+    first.append(ev('a'));
+    first.close();
+    writeFileSync(path.join(tmp.dir(), 'events.seq'), 'garbage');
+    expect(open().append(ev('b')).seq).toBe(2);
   });
 });
