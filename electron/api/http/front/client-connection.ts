@@ -11,8 +11,18 @@ export interface FastHandler {
   take(head: RequestHead, body: Buffer, conn: ClientConnection): boolean;
 }
 
+/** How long a request may take to arrive, as node:http's `headersTimeout` and `requestTimeout`. */
+export interface ReadLimits {
+  /** From its first byte to the end of its head. */
+  readonly headersTimeout: number;
+  /** From its first byte to the end of its body. */
+  readonly requestTimeout: number;
+}
+
 export interface ConnectionOwner {
   readonly handler: FastHandler;
+  /** The node:http server's own limits, so that both paths give a request the same time. */
+  readonly limits: ReadLimits;
   /** node:http takes the connection from here on; `bytes` are what was read and not yet served. */
   handOver(conn: ClientConnection, bytes: Buffer | null): void;
   closed(conn: ClientConnection): void;
@@ -40,6 +50,9 @@ export class ClientConnection {
   private left = false;
   /** What the request being read needs in all (head and body), once its head is read: reads until then are only kept. */
   private wanted = 0;
+  /** When the request being read was first found incomplete (0: none is waited for). */
+  private waitingSince = 0;
+  private readTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly socket: Socket,
@@ -111,13 +124,14 @@ export class ClientConnection {
     const buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
     this.chunks = [buf];
     const head = parseRequestHead(buf);
-    if (head === null) return;
+    if (head === null) return this.waitForRest();
     // A client that expects `100 Continue` sends its body only after it: node:http answers that.
     if (head === 'other' || head.contentLength > MAX_V1_BODY || head.headers.expect !== undefined) return this.leave(buf);
     const end = head.size + Math.max(0, head.contentLength);
     this.wanted = end;
-    if (buf.length < end) return;
+    if (buf.length < end) return this.waitForRest();
     this.wanted = 0;
+    this.stopWaiting();
     const rest = buf.subarray(end);
     this.chunks = rest.length > 0 ? [rest] : [];
     this.buffered = rest.length;
@@ -129,7 +143,47 @@ export class ClientConnection {
     }
   };
 
+  /**
+   * The request being read is not all here: it gets node:http's time (head, then whole request) from
+   * the moment it was first found incomplete, which a client trickling bytes cannot stretch. A
+   * request that arrives in one read never sets a timer.
+   */
+  private waitForRest(): void {
+    if (this.readTimer) return;
+    this.waitingSince ||= Date.now();
+    this.readTimer = setTimeout(this.onReadTimeout, this.readTimeLeft());
+  }
+
+  private readTimeLeft(): number {
+    const { headersTimeout, requestTimeout } = this.owner.limits;
+    return Math.max(0, this.waitingSince + (this.wanted > 0 ? requestTimeout : headersTimeout) - Date.now());
+  }
+
+  private stopWaiting(): void {
+    if (this.readTimer) clearTimeout(this.readTimer);
+    this.readTimer = null;
+    this.waitingSince = 0;
+  }
+
+  /** Out of time: answered as node:http answers it (408), and the connection is closed. */
+  private readonly onReadTimeout = (): void => {
+    this.readTimer = null;
+    if (this.busy || this.left || this.gone || this.waitingSince === 0) return;
+    const left = this.readTimeLeft();
+    if (left > 0) {
+      this.readTimer = setTimeout(this.onReadTimeout, left); // the head came: the whole request's time now
+      return;
+    }
+    this.left = true;
+    this.chunks = [];
+    this.buffered = 0;
+    const { socket } = this;
+    socket.off('data', this.onData); // what still comes is dropped
+    socket.end('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n', () => socket.destroy());
+  };
+
   private leave(bytes: Buffer): void {
+    this.stopWaiting();
     this.left = true;
     const { socket } = this;
     socket.off('data', this.onData);
@@ -153,6 +207,7 @@ export class ClientConnection {
   };
 
   private readonly onClose = (): void => {
+    this.stopWaiting();
     this.gone = true;
     this.owner.closed(this);
     const fn = this.onGone;

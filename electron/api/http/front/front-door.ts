@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
-import { ClientConnection, type ConnectionOwner, type FastHandler } from './client-connection.js';
+import { ClientConnection, type ConnectionOwner, type FastHandler, type ReadLimits } from './client-connection.js';
 
 /**
  * The listening socket in front of node:http. Requests the fast path serves (OpenAI inference
@@ -28,6 +28,10 @@ export class FrontDoor implements ConnectionOwner {
         resolve();
       });
     });
+  }
+
+  get limits(): ReadLimits {
+    return this.http;
   }
 
   handOver(conn: ClientConnection, bytes: Buffer | null): void {
