@@ -82,19 +82,44 @@ export class OpenAiRouter {
     const raw = await readBody(req);
     const name = requestedModel(raw, req.headers['content-type'], url);
     if (!name) throw new LoadoutError('bad_request', 'model: the request names no model', { field: 'model' });
+    const slot = this.slotNamed(name);
+    const body = applyRequestRules(raw, req.headers['content-type'], slot.config.requests);
+    this.relayTo(slot, req, res, upstreamPath(url), body, fail);
+  }
+
+  /**
+   * `/upstream/{model}/{path}` (llama-swap's direct pass-through): the model named in the path is
+   * loaded like any request's, and the rest of the path, the query (less Loadout's key), the method
+   * and the body go to its backend unchanged: the backend's own routes (llama-server's `/props`,
+   * `/slots`, `/tokenize`, its web page). Same admission, limits, retry and errors as `/v1`.
+   */
+  async pass(req: IncomingMessage, res: ServerResponse, url: URL, name: string, rest: string, fail: (err: unknown) => void): Promise<void> {
+    const slot = this.slotNamed(name);
+    const body = await readBody(req);
+    const withQuery = upstreamPath(url);
+    const query = withQuery.indexOf('?');
+    this.relayTo(slot, req, res, query < 0 ? rest : rest + withQuery.slice(query), body, fail);
+  }
+
+  private slotNamed(name: string): ModelSlot {
     const slot = this.engine.resolve(name);
     if (!slot) throw new LoadoutError('model_not_found', `The model \`${name}\` does not exist`);
+    return slot;
+  }
+
+  /** One request of a node:http client to `slot`'s backend at `path`, relayed as it answers. */
+  private relayTo(slot: ModelSlot, req: IncomingMessage, res: ServerResponse, path: string, body: Buffer, fail: (err: unknown) => void): void {
     this.onRouted?.(res, slot.name);
     res.on('close', this.gate.enter(slot.config));
-    const body = applyRequestRules(raw, req.headers['content-type'], slot.config.requests);
     let clientGone = false;
     res.on('close', () => (clientGone = true));
     req.socket.setNoDelay(true);
-    const request = this.upstreamRequest(slot, req.method ?? 'POST', upstreamPath(url), req.rawHeaders, body);
+    const request = this.upstreamRequest(slot, req.method ?? 'POST', path, req.rawHeaders, body);
     const acquire = () => this.engine.acquire(slot, 'request');
+    const pathname = path.split('?')[0]!;
     this.attempts(slot, request, {
       gone: () => clientGone,
-      acquire: (first) => (first ? acquireWithLoadingState(res, slot, body, url.pathname, acquire) : acquire()),
+      acquire: (first) => (first ? acquireWithLoadingState(res, slot, body, pathname, acquire) : acquire()),
       relay: (lease, settle) => new ResponseRelay(res, lease, settle),
       fail,
       over: () => undefined,

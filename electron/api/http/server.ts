@@ -57,6 +57,11 @@ const LOG_STREAM = new RegExp(`^${STREAM_PATHS.logs.replace(':name', '([^/]+)')}
  * The HTTP face of the engine: control API, SSE streams, OpenAI router, Ollama API, `/metrics`,
  * dashboard; on the main listener and, when configured, on a second one at Ollama's address.
  */
+/** llama-swap's direct pass-through to one model's backend: `/upstream/{model}` and what follows. */
+const UPSTREAM_PATH = /^\/upstream\/([^/]+)(\/.*)?$/;
+/** llama.cpp's own inference routes (llama-server, and llama-swap in front of it), routed by the body's `model` like `/v1`. */
+const LLAMA_CPP_ROUTES = new Set(['/completion', '/completions', '/infill', '/embedding', '/embeddings', '/rerank', '/reranking', '/tokenize', '/detokenize', '/apply-template']);
+
 export class HttpServer {
   private readonly listeners: Listener[] = [];
   private readonly router: OpenAiRouter;
@@ -127,7 +132,9 @@ export class HttpServer {
       }
       const isApi = path.startsWith('/api/') || path === '/api';
       const isV1 = path.startsWith('/v1/') || path === '/v1';
-      if (isApi || isV1 || path === '/metrics') {
+      const upstream = UPSTREAM_PATH.exec(path);
+      const native = req.method === 'POST' && LLAMA_CPP_ROUTES.has(path);
+      if (isApi || isV1 || upstream || native || path === '/metrics') {
         const unauthorized = checkApiKey(req, url, policy);
         if (unauthorized) throw unauthorized;
       }
@@ -140,7 +147,11 @@ export class HttpServer {
         const meter = OLLAMA_INFERENCE.has(path) && req.method === 'POST' ? this.meter.track(res, 'ollama', { scanUsage: false }) : undefined;
         return await this.ollama.handle(req, res, path, meter);
       }
-      if (isV1) {
+      if (upstream) {
+        this.meter.track(res, 'openai', { scanUsage: true });
+        return await this.router.pass(req, res, url, decodeSegment(upstream[1]!), upstream[2] || '/', (err) => this.failed(res, url, err));
+      }
+      if (isV1 || native) {
         const listing = req.method === 'GET' ? modelsRoute(path) : null;
         if (listing) return sendJson(res, 200, listing === 'list' ? this.router.modelList() : this.router.modelInfo(listing.id));
         if (req.method !== 'POST') throw new LoadoutError('not_found', `no route for ${req.method} ${path}`);
