@@ -3,7 +3,7 @@ import { LoadoutError } from '../../../shared/errors.js';
 import type { Engine, Lease } from '../../engine/engine.js';
 import type { ModelSlot } from '../../engine/model-slot.js';
 import { decodeSegment } from './control-api.js';
-import { acquireWithLoadingState } from './loading-state.js';
+import { acquireWithLoadingState, type LoadWatch } from './loading-state.js';
 import { applyRequestRules, RequestGate } from './request-rules.js';
 import { requestedModel } from './requested-model.js';
 import { readBody } from './respond.js';
@@ -101,6 +101,14 @@ export class OpenAiRouter {
     this.relayTo(slot, req, res, query < 0 ? rest : rest + withQuery.slice(query), body, fail);
   }
 
+  /** A load's view and its pushed updates, for the loading-state stream. */
+  private loadWatch(name: string): LoadWatch {
+    return {
+      view: () => this.engine.resolve(name) && this.engine.getModel(name),
+      onChange: (listener) => this.engine.onPush((p) => p.type === 'model' && p.model.name === name && listener(p.model)),
+    };
+  }
+
   private slotNamed(name: string): ModelSlot {
     const slot = this.engine.resolve(name);
     if (!slot) throw new LoadoutError('model_not_found', `The model \`${name}\` does not exist`);
@@ -119,7 +127,7 @@ export class OpenAiRouter {
     const pathname = path.split('?')[0]!;
     this.attempts(slot, request, {
       gone: () => clientGone,
-      acquire: (first) => (first ? acquireWithLoadingState(res, slot, body, pathname, acquire) : acquire()),
+      acquire: (first) => (first ? acquireWithLoadingState(res, slot, body, pathname, acquire, this.loadWatch(slot.name)) : acquire()),
       relay: (lease, settle) => new ResponseRelay(res, lease, settle),
       fail,
       over: () => undefined,
