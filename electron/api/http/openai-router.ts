@@ -77,6 +77,11 @@ export class OpenAiRouter {
     return { id, object: 'model', created: Math.floor(Date.now() / 1000), owned_by: 'loadout', root: m.name };
   }
 
+  /** The answer to a model listing `modelsRoute` found, on either path. */
+  listing(route: 'list' | { id: string }): object {
+    return route === 'list' ? this.modelList() : this.modelInfo(route.id);
+  }
+
   /** The node:http path; `fail` answers an error (as the server does for every route). */
   async route(req: IncomingMessage, res: ServerResponse, url: URL, fail: (err: unknown) => void): Promise<void> {
     const raw = await readBody(req);
@@ -96,9 +101,7 @@ export class OpenAiRouter {
   async pass(req: IncomingMessage, res: ServerResponse, url: URL, name: string, rest: string, fail: (err: unknown) => void): Promise<void> {
     const slot = this.slotNamed(name);
     const body = await readBody(req);
-    const withQuery = upstreamPath(url);
-    const query = withQuery.indexOf('?');
-    this.relayTo(slot, req, res, query < 0 ? rest : rest + withQuery.slice(query), body, fail);
+    this.relayTo(slot, req, res, upstreamPath(url, rest), body, fail);
   }
 
   /** A load's view and its pushed updates, for the loading-state stream. */

@@ -53,15 +53,15 @@ interface Listener {
 
 const LOG_STREAM = new RegExp(`^${STREAM_PATHS.logs.replace(':name', '([^/]+)')}$`);
 
-/**
- * The HTTP face of the engine: control API, SSE streams, OpenAI router, Ollama API, `/metrics`,
- * dashboard; on the main listener and, when configured, on a second one at Ollama's address.
- */
 /** llama-swap's direct pass-through to one model's backend: `/upstream/{model}` and what follows. */
 const UPSTREAM_PATH = /^\/upstream\/([^/]+)(\/.*)?$/;
 /** llama.cpp's own inference routes (llama-server, and llama-swap in front of it), routed by the body's `model` like `/v1`. */
 const LLAMA_CPP_ROUTES = new Set(['/completion', '/completions', '/infill', '/embedding', '/embeddings', '/rerank', '/reranking', '/tokenize', '/detokenize', '/apply-template']);
 
+/**
+ * The HTTP face of the engine: control API, SSE streams, OpenAI router, Ollama API, `/metrics`,
+ * dashboard; on the main listener and, when configured, on a second one at Ollama's address.
+ */
 export class HttpServer {
   private readonly listeners: Listener[] = [];
   private readonly router: OpenAiRouter;
@@ -153,7 +153,7 @@ export class HttpServer {
       }
       if (isV1 || native) {
         const listing = req.method === 'GET' ? modelsRoute(path) : null;
-        if (listing) return sendJson(res, 200, listing === 'list' ? this.router.modelList() : this.router.modelInfo(listing.id));
+        if (listing) return sendJson(res, 200, this.router.listing(listing));
         if (req.method !== 'POST') throw new LoadoutError('not_found', `no route for ${req.method} ${path}`);
         this.meter.track(res, 'openai', { scanUsage: true });
         return await this.router.route(req, res, url, (err) => this.failed(res, url, err));

@@ -1,13 +1,13 @@
 import type { ModelSlot } from '../../../engine/model-slot.js';
 import type { Logger } from '../../../engine/platform/logger.js';
 import type { RequestMeter } from '../metrics/request-meter.js';
-import { errorAnswer, jsonHeaders } from '../../../engine/platform/http-json.js';
+import { errorAnswer } from '../../../engine/platform/http-json.js';
 import { modelsRoute, type OpenAiRouter } from '../openai-router.js';
 import { applyRequestRules } from '../request-rules.js';
 import { scanModel } from '../requested-model.js';
 import { checkApiKey, checkHostAndOrigin, type SecurityPolicy } from '../security.js';
 import type { ClientConnection, FastHandler } from './client-connection.js';
-import { FastRequest, rawAnswer, type FastRequestDeps } from './fast-request.js';
+import { FastRequest, rawJson, type FastRequestDeps } from './fast-request.js';
 import type { RequestHead } from './request-head.js';
 
 export interface FastInferenceDeps {
@@ -52,20 +52,22 @@ export class FastInference implements FastHandler {
     } catch {
       return false; // a malformed id: node:http answers the 400
     }
-    if (!route) return false;
-    const policy = this.d.policy();
-    if (checkHostAndOrigin(head, policy) || checkApiKey(head, null, policy)) return false;
+    if (!route || this.refused(head)) return false;
     let answer: string;
     try {
-      const text = JSON.stringify(route === 'list' ? this.d.router.modelList() : this.d.router.modelInfo(route.id));
-      answer = rawAnswer(200, jsonHeaders(text), text, conn.closing);
+      answer = rawJson(200, this.d.router.listing(route), {}, conn.closing).bytes;
     } catch (err) {
       const a = errorAnswer(err);
-      const text = JSON.stringify(a.body);
-      answer = rawAnswer(a.status, jsonHeaders(text, a.headers), text, conn.closing);
+      answer = rawJson(a.status, a.body, a.headers, conn.closing).bytes;
     }
     conn.finish(answer);
     return true;
+  }
+
+  /** Host, Origin or API key refused: node:http answers it, as every refusal. */
+  private refused(head: RequestHead): boolean {
+    const policy = this.d.policy();
+    return checkHostAndOrigin(head, policy) !== null || checkApiKey(head, null, policy) !== null;
   }
 
   /** The model a request goes to, if the fast path serves it. */
@@ -75,8 +77,7 @@ export class FastInference implements FastHandler {
     if (h['transfer-encoding'] !== undefined || h.expect !== undefined || h.upgrade !== undefined) return null;
     const type = h['content-type'];
     if (type !== undefined && !type.includes('json')) return null;
-    const policy = this.d.policy();
-    if (checkHostAndOrigin(head, policy) || checkApiKey(head, null, policy)) return null;
+    if (this.refused(head)) return null;
     const name = scanModel(body);
     if (name === undefined) return null;
     const slot = this.d.router.engine.resolve(name);

@@ -79,12 +79,18 @@ export class FastRequest implements AttemptTransport {
     if (this.ended) return;
     if (this.answered) return this.cut();
     const a = errorAnswer(err);
-    const text = JSON.stringify(a.body);
+    const answer = rawJson(a.status, a.body, a.headers, this.conn.closing);
     this.tally.error(a.error.code);
     this.tally.head(a.status, 'application/json');
-    this.tally.body(text);
-    this.end(rawAnswer(a.status, jsonHeaders(text, a.headers), text, this.conn.closing));
+    this.tally.body(answer.text);
+    this.end(answer.bytes);
   }
+}
+
+/** A whole JSON answer (with sendJson's headers) as bytes, and its body text. */
+export function rawJson(status: number, body: unknown, headers: Record<string, string>, close: boolean): { bytes: string; text: string } {
+  const text = JSON.stringify(body);
+  return { bytes: rawAnswer(status, jsonHeaders(text, headers), text, close), text };
 }
 
 /** A whole HTTP/1.1 answer as bytes. */

@@ -69,7 +69,6 @@ export class RequestMeter {
 
 const ERROR_BODY_MAX = 2048;
 
-
 /** One request's tally (a class: one object per request on the hot path). */
 class RequestTally implements Tally {
   private name = '';

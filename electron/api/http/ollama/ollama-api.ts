@@ -179,7 +179,7 @@ export class OllamaApi {
     const { upstream, waitedMs } = answer;
     const totals = () => ({ totalMs: this.d.clock.now() - started, loadMs: waitedMs });
     const streamed = call.body.stream === true;
-    if (!streamed || !(upstream.contentType).includes('text/event-stream')) {
+    if (!streamed || !upstream.contentType.includes('text/event-stream')) {
       // A backend that answers a stream request whole: one record, already done.
       const whole = reply.whole(await readUpstreamJson<Json>(upstream, slot.name), totals());
       meter?.tokens(reply.usage);

@@ -30,10 +30,10 @@ export function forwardedResponseHeaders(lines: ReadonlyArray<[string, string]>)
   return out;
 }
 
-/** The path and query sent to the backend: the client's, without Loadout's credentials. */
-export function upstreamPath(url: URL): string {
+/** The path and query sent to the backend: the client's (or `path` with its query), without Loadout's credentials. */
+export function upstreamPath(url: URL, path = url.pathname): string {
   const params = new URLSearchParams(url.search);
   for (const p of CREDENTIAL_PARAMS) params.delete(p);
   const query = params.toString();
-  return query ? `${url.pathname}?${query}` : url.pathname;
+  return query ? `${path}?${query}` : path;
 }

@@ -6,7 +6,7 @@ export class UpstreamPools {
   private readonly pools = new Map<Instance, UpstreamPool>();
 
   of(inst: Instance): UpstreamPool {
-    let pool = this.pools.get(inst);
+    const pool = this.pools.get(inst);
     if (pool) return pool;
     const made = new UpstreamPool(inst.port);
     this.pools.set(inst, made);
@@ -17,8 +17,7 @@ export class UpstreamPools {
     };
     if (inst.exit) queueMicrotask(drop);
     else inst.backend.onExit(drop);
-    pool = made;
-    return pool;
+    return made;
   }
 
   close(): void {

@@ -56,8 +56,8 @@ export class ResponseRelay implements ExchangeHandler {
   }
 
   end(): void {
+    // The last read's bytes were kept by `framed`, which comes first; no read follows this.
     this.complete = true;
-    if (this.corked) this.exchange?.keepBytes();
     if (!this.res.destroyed) this.res.end();
     this.uncork();
   }
