@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { LoadoutEvent, NewEvent } from '../../../shared/events.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import { writeJsonSync } from '../platform/write-json-sync.js';
 
 const KEEP_IN_MEMORY = 10_000;
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;
@@ -146,8 +147,8 @@ export class EventLog {
   /** A clean stop: pending events written, and the numbers reserved past the last one given back. */
   close(): void {
     this.flush();
-    persisted.delete(this);
     if (this.seqFile && this.reserved > this.seq) this.reserve(this.seqFile, this.seq);
+    persisted.delete(this);
   }
 
   private queue(event: LoadoutEvent): void {
@@ -157,14 +158,12 @@ export class EventLog {
   }
 
   /**
-   * Sets the number the next start may not go below (temp file and rename: never half written). A
-   * failure is logged and tried again at the next event: the events themselves still go to the log.
+   * Sets the number the next start may not go below (never half written). A failure is logged and
+   * tried again at the next event: the events themselves still go to the log.
    */
   private reserve(seqFile: string, upTo: number): void {
     try {
-      const tmp = `${seqFile}.${process.pid}.tmp`;
-      this.write(tmp, String(upTo), 'replace');
-      renameSync(tmp, seqFile);
+      writeJsonSync(seqFile, upTo);
       this.reserved = upTo;
     } catch (err) {
       this.logger.error('could not reserve event numbers', { err: String(err) });
@@ -190,14 +189,13 @@ export class EventLog {
     }
   }
 
-  private write(file: string, text: string, how: 'append' | 'replace' = 'append'): void {
-    const put = how === 'append' ? appendFileSync : writeFileSync;
+  private write(file: string, line: string): void {
     try {
-      put(file, text);
+      appendFileSync(file, line);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       mkdirSync(join(file, '..'), { recursive: true });
-      put(file, text);
+      appendFileSync(file, line);
     }
   }
 
